@@ -1,0 +1,112 @@
+"""REST routes for events: range listing with cursors, CRUD with ETag / If-Match."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response, status
+from pymongo.errors import DuplicateKeyError
+
+from scheduler_app.backend.api.deps import CurrentSession, DbDep
+from scheduler_app.backend.errors import ConflictError
+from scheduler_app.backend.events import service, timing
+from scheduler_app.backend.events.schemas import EventCreate, EventPage, EventPublic, EventUpdate
+
+router = APIRouter(prefix="/events", tags=["events"])
+
+
+def quoted(etag: str) -> str:
+    return f'"{etag}"'
+
+
+def parse_if_match(header: str | None) -> str | None:
+    """The entity tag an If-Match header demands, or None for absent / "*"."""
+    if header is None or header.strip() == "*":
+        return None
+    tag = header.split(",")[0].strip()
+    tag = tag.removeprefix("W/")
+    return tag.strip('"')
+
+
+@router.get("", response_model=EventPage)
+async def list_events(
+    db: DbDep,
+    signed_in: CurrentSession,
+    start: Annotated[str, Query(description="Window start, ISO 8601 (offset or `time_zone`).")],
+    end: Annotated[str, Query(description="Window end (exclusive), ISO 8601.")],
+    calendar_id: Annotated[list[str] | None, Query(description="Repeat to list several calendars.")] = None,
+    cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page.")] = None,
+    limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE_SIZE)] = service.DEFAULT_PAGE_SIZE,
+    time_zone: Annotated[
+        str | None, Query(description="Zone for offset-less times and all-day dates.")
+    ] = None,
+) -> EventPage:
+    zone = timing.parse_zone(time_zone or signed_in.user.time_zone or "UTC")
+    events, next_cursor = await service.list_events(
+        db,
+        signed_in.user.id,
+        service.EventRange(
+            start=timing.parse_instant(start, zone, "start"),
+            end=timing.parse_instant(end, zone, "end"),
+            calendar_ids=calendar_id,
+            cursor=cursor,
+            limit=limit,
+            viewer_zone=zone.key,
+        ),
+    )
+    return EventPage(items=[EventPublic.of(event) for event in events], next_cursor=next_cursor)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=EventPublic)
+async def create_event(
+    data: EventCreate, response: Response, db: DbDep, signed_in: CurrentSession
+) -> EventPublic:
+    try:
+        event = await service.create_event(db, signed_in.user.id, data, signed_in.user.time_zone or "UTC")
+    except DuplicateKeyError:
+        raise ConflictError("An event with this id already exists.") from None
+    response.headers["Location"] = f"/api/v1/events/{event.id}"
+    response.headers["ETag"] = quoted(event.etag)
+    return EventPublic.of(event)
+
+
+@router.get("/{event_id}", response_model=EventPublic, responses={304: {"description": "Not modified"}})
+async def get_event(
+    event_id: str,
+    response: Response,
+    db: DbDep,
+    signed_in: CurrentSession,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> EventPublic | Response:
+    event = await service.get_event(db, signed_in.user.id, event_id)
+    if if_none_match is not None and parse_if_match(if_none_match) == event.etag:
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": quoted(event.etag)})
+    response.headers["ETag"] = quoted(event.etag)
+    return EventPublic.of(event)
+
+
+@router.patch("/{event_id}", response_model=EventPublic)
+async def update_event(
+    event_id: str,
+    data: EventUpdate,
+    response: Response,
+    db: DbDep,
+    signed_in: CurrentSession,
+    if_match: Annotated[str | None, Header()] = None,
+) -> EventPublic:
+    event = await service.update_event(
+        db, signed_in.user.id, event_id, data, signed_in.user.time_zone or "UTC", parse_if_match(if_match)
+    )
+    response.headers["ETag"] = quoted(event.etag)
+    return EventPublic.of(event)
+
+
+@router.delete("/{event_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_event(
+    event_id: str,
+    db: DbDep,
+    signed_in: CurrentSession,
+    if_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    await service.delete_event(db, signed_in.user.id, event_id, parse_if_match(if_match))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

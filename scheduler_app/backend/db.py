@@ -1,0 +1,120 @@
+"""MongoDB access: one async client per event loop, the collections, and their indexes."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from pymongo import ASCENDING, AsyncMongoClient, IndexModel
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+
+SERVER_SELECTION_TIMEOUT_MS = 3_000
+
+INDEXES: dict[str, list[IndexModel]] = {
+    "users": [IndexModel([("email", ASCENDING)], unique=True, name="email_unique")],
+    "sessions": [
+        IndexModel([("user_id", ASCENDING)], name="by_user"),
+        IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expiry_ttl"),
+    ],
+    "login_tickets": [
+        IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expiry_ttl"),
+    ],
+    "calendars": [IndexModel([("owner_id", ASCENDING), ("created_at", ASCENDING)], name="by_owner")],
+    "events": [
+        # Range listing: equality on "<calendar>:<week>" keys (see EventDoc.time_keys).
+        IndexModel([("time_keys", ASCENDING)], name="by_calendar_week"),
+        IndexModel([("calendar_id", ASCENDING), ("start_utc", ASCENDING)], name="by_calendar_start"),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Collections:
+    """Typed handles to every collection the app uses."""
+
+    database: AsyncDatabase
+    users: AsyncCollection
+    sessions: AsyncCollection
+    login_tickets: AsyncCollection
+    calendars: AsyncCollection
+    events: AsyncCollection
+
+    @classmethod
+    def of(cls, database: AsyncDatabase) -> Collections:
+        return cls(
+            database=database,
+            users=database["users"],
+            sessions=database["sessions"],
+            login_tickets=database["login_tickets"],
+            calendars=database["calendars"],
+            events=database["events"],
+        )
+
+
+class Database:
+    """Connection settings plus a lazily created client for each running event loop.
+
+    pymongo's async client is bound to the loop that created it; Reflex handlers, the REST API and
+    tests may run on different loops, so each loop gets its own client.
+    """
+
+    def __init__(self, uri: str, name: str):
+        self.uri = uri
+        self.name = name
+        self._clients: dict[asyncio.AbstractEventLoop, AsyncMongoClient] = {}
+
+    def client(self) -> AsyncMongoClient:
+        loop = asyncio.get_running_loop()
+        client = self._clients.get(loop)
+        if client is None:
+            for stale in [known for known in self._clients if known.is_closed()]:
+                del self._clients[stale]
+            client = AsyncMongoClient(
+                self.uri,
+                tz_aware=True,
+                serverSelectionTimeoutMS=SERVER_SELECTION_TIMEOUT_MS,
+                uuidRepresentation="standard",
+            )
+            self._clients[loop] = client
+        return client
+
+    def collections(self) -> Collections:
+        return Collections.of(self.client()[self.name])
+
+    async def ensure_indexes(self) -> None:
+        """Create every declared index (idempotent)."""
+        database = self.client()[self.name]
+        for collection, indexes in INDEXES.items():
+            await database[collection].create_indexes(indexes)
+
+    async def ping(self) -> None:
+        await self.client().admin.command("ping")
+
+    async def close(self) -> None:
+        loop = asyncio.get_running_loop()
+        client = self._clients.pop(loop, None)
+        if client is not None:
+            await client.close()
+
+
+_database: Database | None = None
+
+
+def configure_database(uri: str, name: str) -> Database:
+    """Point the process at a database (called once at start-up, or by tests)."""
+    global _database
+    _database = Database(uri, name)
+    return _database
+
+
+def get_database() -> Database:
+    """The configured database; raises if start-up has not configured one."""
+    if _database is None:
+        raise RuntimeError("The database is not configured; the app lifespan sets it up.")
+    return _database
+
+
+def collections() -> Collections:
+    """Collections of the configured database, for the current event loop."""
+    return get_database().collections()

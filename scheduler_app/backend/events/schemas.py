@@ -1,0 +1,163 @@
+"""Input and output shapes of calendars and events, shared by the REST API and the UI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from pydantic import ConfigDict, field_validator
+from sqlmodel import Field, SQLModel
+
+from scheduler_app.backend.models import (
+    CALENDAR_NAME_MAX,
+    DESCRIPTION_MAX,
+    LOCATION_MAX,
+    TITLE_MAX,
+    CalendarDoc,
+    EventDoc,
+)
+
+COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+# Patterns go through `schema_extra`: sqlmodel's `regex=` is not enforced under pydantic 2.
+
+
+class EventTime(SQLModel):
+    """Either a `date_time` (ISO 8601, with `time_zone`) or a `date` for all-day events."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date_time: str | None = None
+    time_zone: str | None = None
+    date: str | None = None
+
+
+class EventCreate(SQLModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None = Field(
+        default=None,
+        schema_extra={"pattern": r"^[A-Za-z0-9_-]{5,128}$"},
+        description="Optional client-chosen id; re-sending a create with the same id answers 409.",
+    )
+    calendar_id: str | None = Field(default=None, description="Defaults to the user's default calendar.")
+    title: str = Field(max_length=TITLE_MAX)
+    description: str = Field(default="", max_length=DESCRIPTION_MAX)
+    location: str = Field(default="", max_length=LOCATION_MAX)
+    start: EventTime
+    end: EventTime
+
+    @field_validator("title")
+    @classmethod
+    def _title_not_blank(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("A title is required.")
+        return value
+
+
+class EventUpdate(SQLModel):
+    """A partial update; omitted fields keep their value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    calendar_id: str | None = None
+    title: str | None = Field(default=None, max_length=TITLE_MAX)
+    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX)
+    location: str | None = Field(default=None, max_length=LOCATION_MAX)
+    start: EventTime | None = None
+    end: EventTime | None = None
+
+    @field_validator("title")
+    @classmethod
+    def _title_not_blank(cls, value: str | None) -> str | None:
+        if value is not None:
+            value = value.strip()
+            if not value:
+                raise ValueError("A title is required.")
+        return value
+
+
+class EventPublic(SQLModel):
+    id: str
+    calendar_id: str
+    title: str
+    description: str
+    location: str
+    start: EventTime
+    end: EventTime
+    etag: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, event: EventDoc) -> EventPublic:
+        if event.all_day:
+            assert event.start_date is not None and event.end_date is not None
+            start = EventTime(date=event.start_date.isoformat())
+            end = EventTime(date=event.end_date.isoformat())
+        else:
+            zone = zoneinfo.ZoneInfo(event.time_zone)
+            start = EventTime(
+                date_time=event.start_utc.astimezone(zone).isoformat(), time_zone=event.time_zone
+            )
+            end = EventTime(date_time=event.end_utc.astimezone(zone).isoformat(), time_zone=event.time_zone)
+        return cls(
+            id=event.id,
+            calendar_id=event.calendar_id,
+            title=event.title,
+            description=event.description,
+            location=event.location,
+            start=start,
+            end=end,
+            etag=event.etag,
+            created_at=event.created_at,
+            updated_at=event.updated_at,
+        )
+
+
+class EventPage(SQLModel):
+    items: list[EventPublic]
+    next_cursor: str | None = None
+
+
+class CalendarCreate(SQLModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=CALENDAR_NAME_MAX)
+    color: str = Field(default="#3b82f6", schema_extra={"pattern": COLOR_PATTERN})
+
+    @field_validator("name")
+    @classmethod
+    def _name_not_blank(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("A name is required.")
+        return value
+
+
+class CalendarUpdate(SQLModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=CALENDAR_NAME_MAX)
+    color: str | None = Field(default=None, schema_extra={"pattern": COLOR_PATTERN})
+    visible: bool | None = None
+
+
+class CalendarPublic(SQLModel):
+    id: str
+    name: str
+    color: str
+    visible: bool
+    is_default: bool
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, calendar: CalendarDoc) -> CalendarPublic:
+        return cls(
+            id=calendar.id,
+            name=calendar.name,
+            color=calendar.color,
+            visible=calendar.visible,
+            is_default=calendar.is_default,
+            created_at=calendar.created_at,
+        )

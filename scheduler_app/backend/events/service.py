@@ -1,0 +1,222 @@
+"""Events: validate, store, list by time range with cursor pagination, update and delete with ETags."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+import zoneinfo
+from dataclasses import dataclass
+
+from pymongo import ReturnDocument
+
+from scheduler_app.backend.db import Collections
+from scheduler_app.backend.errors import (
+    FieldProblem,
+    InvalidInputError,
+    NotFoundError,
+    PreconditionFailedError,
+)
+from scheduler_app.backend.events import timing
+from scheduler_app.backend.events.calendars import get_calendar, list_calendars
+from scheduler_app.backend.events.schemas import EventCreate, EventPublic, EventTime, EventUpdate
+from scheduler_app.backend.models import EventDoc, new_id, utc_now
+
+DEFAULT_PAGE_SIZE = 250
+MAX_PAGE_SIZE = 2_500
+# Ranges longer than this are served by the (calendar, start) index instead of week keys.
+MAX_KEYED_RANGE = dt.timedelta(weeks=106)
+
+
+def resolve_timing(start: EventTime, end: EventTime, default_zone: str) -> timing.EventTiming:
+    """Validate a start/end pair: both dates (all-day) or both date-times."""
+    if (start.date is None) != (end.date is None):
+        raise InvalidInputError(
+            "Start and end must both be dates (all-day) or both date-times.",
+            [
+                FieldProblem(
+                    "end", "Use `date` on both ends for all-day events, `date_time` on both otherwise."
+                )
+            ],
+        )
+    zone_name = start.time_zone or end.time_zone or default_zone
+    zone = timing.parse_zone(zone_name, "start.time_zone")
+    if start.date is not None and end.date is not None:
+        return timing.all_day(
+            timing.parse_date(start.date, "start.date"), timing.parse_date(end.date, "end.date"), zone.key
+        )
+    for name, point in (("start", start), ("end", end)):
+        if point.date_time is None:
+            raise InvalidInputError(
+                f"The {name} needs a date or a date-time.",
+                [FieldProblem(name, "Give `date_time` or `date`.")],
+            )
+    end_zone = timing.parse_zone(end.time_zone, "end.time_zone") if end.time_zone else zone
+    return timing.timed(
+        timing.parse_instant(start.date_time, zone, "start.date_time"),  # type: ignore[arg-type]
+        timing.parse_instant(end.date_time, end_zone, "end.date_time"),  # type: ignore[arg-type]
+        zone.key,
+    )
+
+
+def _timing_fields(calendar_id: str, when: timing.EventTiming) -> dict:
+    return {
+        "all_day": when.all_day,
+        "start_utc": when.start_utc,
+        "end_utc": when.end_utc,
+        "start_date": when.start_date.isoformat() if when.start_date else None,
+        "end_date": when.end_date.isoformat() if when.end_date else None,
+        "time_zone": when.time_zone,
+        "time_keys": timing.time_keys(calendar_id, when.start_utc, when.end_utc),
+    }
+
+
+async def create_event(db: Collections, user_id: str, data: EventCreate, default_zone: str) -> EventDoc:
+    if data.calendar_id:
+        calendar = await get_calendar(db, user_id, data.calendar_id)
+    else:
+        calendar = (await list_calendars(db, user_id))[0]
+    when = resolve_timing(data.start, data.end, default_zone)
+    event = EventDoc(
+        id=data.id or new_id(),
+        calendar_id=calendar.id,
+        owner_id=user_id,
+        title=data.title,
+        description=data.description,
+        location=data.location,
+        **_timing_fields(calendar.id, when),
+    )
+    await db.events.insert_one(event.to_mongo())
+    return event
+
+
+async def get_event(db: Collections, user_id: str, event_id: str) -> EventDoc:
+    """An event the user may see; other users' events are reported as not found."""
+    document = await db.events.find_one({"_id": event_id, "owner_id": user_id})
+    if document is None:
+        raise NotFoundError("No such event.")
+    return EventDoc.from_mongo(document)
+
+
+async def update_event(
+    db: Collections,
+    user_id: str,
+    event_id: str,
+    data: EventUpdate,
+    default_zone: str,
+    if_match: str | None = None,
+) -> EventDoc:
+    """Apply a partial update atomically; `if_match` makes it conditional on the current ETag."""
+    current = await get_event(db, user_id, event_id)
+    if if_match is not None and if_match != current.etag:
+        raise PreconditionFailedError()
+    public = EventPublic.of(current)
+    changes = data.model_dump(exclude_unset=True, exclude={"start", "end", "calendar_id"})
+    if any(value is None for value in changes.values()):
+        raise InvalidInputError(
+            "Fields cannot be cleared with null.",
+            [FieldProblem(name, "Must not be null.") for name, value in changes.items() if value is None],
+        )
+    calendar_id = current.calendar_id
+    if data.calendar_id is not None and data.calendar_id != current.calendar_id:
+        calendar_id = (await get_calendar(db, user_id, data.calendar_id)).id
+        changes["calendar_id"] = calendar_id
+    if data.start is not None or data.end is not None or "calendar_id" in changes:
+        when = resolve_timing(data.start or public.start, data.end or public.end, current.time_zone)
+        changes.update(_timing_fields(calendar_id, when))
+    changes["etag"] = new_id()
+    changes["updated_at"] = utc_now()
+    document = await db.events.find_one_and_update(
+        {"_id": event_id, "owner_id": user_id, "etag": current.etag},
+        {"$set": changes},
+        return_document=ReturnDocument.AFTER,
+    )
+    if document is None:
+        # Someone else wrote in between: the caller's view is stale.
+        raise PreconditionFailedError()
+    return EventDoc.from_mongo(document)
+
+
+async def delete_event(db: Collections, user_id: str, event_id: str, if_match: str | None = None) -> None:
+    query: dict = {"_id": event_id, "owner_id": user_id}
+    if if_match is not None:
+        query["etag"] = if_match
+    result = await db.events.delete_one(query)
+    if result.deleted_count == 0:
+        await get_event(db, user_id, event_id)  # raises NotFound when it is not there
+        raise PreconditionFailedError()
+
+
+@dataclass(frozen=True)
+class EventRange:
+    """A listing request: the window [start, end), calendars, and a page."""
+
+    start: dt.datetime
+    end: dt.datetime
+    calendar_ids: list[str] | None = None
+    cursor: str | None = None
+    limit: int = DEFAULT_PAGE_SIZE
+    viewer_zone: str = "UTC"
+
+
+def encode_cursor(event: EventDoc) -> str:
+    raw = json.dumps({"s": event.start_utc.isoformat(), "i": event.id}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        data = json.loads(raw)
+        return dt.datetime.fromisoformat(data["s"]), str(data["i"])
+    except (binascii.Error, ValueError, KeyError, TypeError, RecursionError):
+        raise InvalidInputError(
+            "Invalid cursor.", [FieldProblem("cursor", "Not a cursor this API issued.")]
+        ) from None
+
+
+def _visible_in_window(
+    event: EventDoc, start: dt.datetime, end: dt.datetime, zone: zoneinfo.ZoneInfo
+) -> bool:
+    """All-day events are dates: compare them as local midnights in the viewer's zone."""
+    if not event.all_day:
+        return True
+    assert event.start_date is not None and event.end_date is not None
+    local_start, local_end = timing.date_range_in_zone(event.start_date, event.end_date, zone)
+    return local_start < end and local_end > start
+
+
+async def list_events(
+    db: Collections, user_id: str, request: EventRange
+) -> tuple[list[EventDoc], str | None]:
+    """Events overlapping the window, ordered by start, one page at a time."""
+    if request.end <= request.start:
+        raise InvalidInputError("The range is empty.", [FieldProblem("end", "End must be after start.")])
+    if not 1 <= request.limit <= MAX_PAGE_SIZE:
+        raise InvalidInputError("Bad page size.", [FieldProblem("limit", f"Use 1 to {MAX_PAGE_SIZE}.")])
+    zone = timing.parse_zone(request.viewer_zone)
+    if request.calendar_ids is None:
+        calendar_ids = [calendar.id for calendar in await list_calendars(db, user_id)]
+    else:
+        calendar_ids = [(await get_calendar(db, user_id, cid)).id for cid in request.calendar_ids]
+    if not calendar_ids:
+        return [], None
+    query: dict = {"start_utc": {"$lt": request.end}, "end_utc": {"$gt": request.start}}
+    if request.end - request.start <= MAX_KEYED_RANGE:
+        query["time_keys"] = {"$in": timing.range_keys(calendar_ids, request.start, request.end)}
+    else:
+        query["calendar_id"] = {"$in": calendar_ids}
+    if request.cursor:
+        after_start, after_id = decode_cursor(request.cursor)
+        query["$or"] = [
+            {"start_utc": {"$gt": after_start}},
+            {"start_utc": after_start, "_id": {"$gt": after_id}},
+        ]
+    cursor = db.events.find(query).sort([("start_utc", 1), ("_id", 1)]).limit(request.limit + 1)
+    documents = [EventDoc.from_mongo(document) async for document in cursor]
+    page, more = documents[: request.limit], len(documents) > request.limit
+    next_cursor = encode_cursor(page[-1]) if more else None
+    return [
+        event for event in page if _visible_in_window(event, request.start, request.end, zone)
+    ], next_cursor

@@ -1,0 +1,127 @@
+"""Document schemas stored in MongoDB, as sqlmodel (pydantic) models.
+
+Instants are timezone-aware UTC datetimes; all-day events keep dates. A stored document that does not
+validate raises `CorruptDocumentError`: it is never silently dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, Self
+
+from pydantic import ValidationError, field_validator
+from sqlmodel import Field, SQLModel
+
+TITLE_MAX = 500
+DESCRIPTION_MAX = 20_000
+LOCATION_MAX = 1_000
+CALENDAR_NAME_MAX = 100
+
+
+def new_id() -> str:
+    """A fresh opaque document id."""
+    return uuid.uuid4().hex
+
+
+def utc_now() -> dt.datetime:
+    """Now, as an aware UTC datetime truncated to BSON's millisecond precision."""
+    now = dt.datetime.now(dt.UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+class CorruptDocumentError(RuntimeError):
+    """A stored document failed schema validation."""
+
+
+class Document(SQLModel):
+    """Base for stored documents: `id` maps to Mongo's `_id`."""
+
+    id: str = Field(default_factory=new_id)
+
+    def to_mongo(self) -> dict[str, Any]:
+        data = self.model_dump(mode="python")
+        data["_id"] = data.pop("id")
+        for key, value in data.items():
+            if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+                data[key] = value.isoformat()
+        return data
+
+    @classmethod
+    def from_mongo(cls, document: dict[str, Any]) -> Self:
+        data = dict(document)
+        data["id"] = data.pop("_id")
+        try:
+            return cls.model_validate(data)
+        except ValidationError as error:
+            raise CorruptDocumentError(f"{cls.__name__} {data['id']!r} failed validation: {error}") from error
+
+
+class UserDoc(Document):
+    email: str
+    name: str
+    password_hash: str
+    time_zone: str | None = None
+    disabled: bool = False
+    created_at: dt.datetime = Field(default_factory=utc_now)
+
+
+class SessionDoc(Document):
+    """A signed-in browser; `id` is the SHA-256 of the cookie's token, never the token itself."""
+
+    user_id: str
+    created_at: dt.datetime = Field(default_factory=utc_now)
+    last_seen_at: dt.datetime = Field(default_factory=utc_now)
+    expires_at: dt.datetime
+    user_agent: str = ""
+    ip: str = ""
+
+
+class LoginTicketDoc(Document):
+    """A single-use hand-over from the sign-in form to the cookie-setting endpoint."""
+
+    user_id: str
+    expires_at: dt.datetime
+    next_path: str = "/"
+
+
+class CalendarDoc(Document):
+    owner_id: str
+    name: str = Field(min_length=1, max_length=CALENDAR_NAME_MAX)
+    color: str = Field(regex=r"^#[0-9a-fA-F]{6}$")
+    visible: bool = True
+    is_default: bool = False
+    created_at: dt.datetime = Field(default_factory=utc_now)
+    updated_at: dt.datetime = Field(default_factory=utc_now)
+
+
+class EventDoc(Document):
+    """One event. Timed events use the `*_utc` instants; all-day events also keep their dates.
+
+    `time_keys` are "<calendar id>:<week number>" for each week the event touches (or
+    "<calendar id>:long" for very long events): a single-field multikey index on them serves the
+    range query with an equality match.
+    """
+
+    calendar_id: str
+    owner_id: str
+    title: str = Field(max_length=TITLE_MAX)
+    description: str = Field(default="", max_length=DESCRIPTION_MAX)
+    location: str = Field(default="", max_length=LOCATION_MAX)
+    all_day: bool = False
+    start_utc: dt.datetime
+    end_utc: dt.datetime
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    time_zone: str
+    time_keys: list[str] = Field(default_factory=list)
+    etag: str = Field(default_factory=new_id)
+    created_at: dt.datetime = Field(default_factory=utc_now)
+    updated_at: dt.datetime = Field(default_factory=utc_now)
+
+    @field_validator("start_utc", "end_utc", "created_at", "updated_at")
+    @classmethod
+    def _aware_utc(cls, value: dt.datetime) -> dt.datetime:
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)

@@ -1,0 +1,50 @@
+"""One typed settings object, read from the environment (and `.env`), with embedded defaults."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every knob the app reads; nothing needs setting on a fresh machine."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    app_url: str = Field(
+        default="http://127.0.0.1:3000",
+        description="Public origin of the app (pages, API and sockets share it).",
+    )
+    mongodb_uri: str | None = Field(
+        default=None,
+        description="MongoDB connection string; unset means the app runs an embedded SecantusDB.",
+    )
+    mongodb_database: str = Field(default="scheduler", description="Database name.")
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / ".data", description="Where embedded services keep their data."
+    )
+    embedded_db_port: int = Field(default=27117, description="Port of the embedded database.")
+    embedded_db_command: Path = Field(
+        default=PROJECT_ROOT / ".tools" / "secantus" / "bin" / "secantusd-py",
+        description="Executable of the embedded SecantusDB server (installed by `make`).",
+    )
+    session_cookie_name: str = Field(default="scheduler_session")
+    session_ttl_hours: int = Field(
+        default=24 * 14, ge=1, description="A session expires after this long without use."
+    )
+    cookie_secure: bool = Field(
+        default=False, description="Mark cookies Secure (set when served over HTTPS)."
+    )
+    log_level: str = Field(default="INFO")
+    log_json: bool = Field(default=True, description="Structured JSON logs (False: console).")
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """Read the settings once per process."""
+    return Settings()

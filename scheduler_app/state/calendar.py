@@ -1,0 +1,411 @@
+"""The calendar page: visible range, events, calendars, and the event form."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import reflex as rx
+import structlog
+from pymongo.errors import PyMongoError
+
+from scheduler_app.backend.db import collections
+from scheduler_app.backend.errors import DomainError, NotFoundError
+from scheduler_app.backend.events import calendars as calendar_service
+from scheduler_app.backend.events import service as event_service
+from scheduler_app.backend.events.schemas import (
+    CalendarCreate,
+    CalendarPublic,
+    CalendarUpdate,
+    EventCreate,
+    EventPublic,
+    EventUpdate,
+)
+from scheduler_app.backend.events.timing import parse_instant, parse_zone
+from scheduler_app.backend.observability import UI_ACTIONS
+from scheduler_app.state.event_form_values import (
+    event_to_form,
+    form_to_times,
+    move_to_times,
+    selection_to_form,
+)
+from scheduler_app.state.session import SessionState
+
+log = structlog.get_logger("scheduler_app.calendar")
+DATABASE_DOWN = "Can't reach the database. Your change was not saved; try again in a moment."
+MAX_EVENTS_IN_VIEW = 5_000
+VIEWS = ("timeGridWeek", "timeGridDay", "dayGridMonth", "listWeek")
+
+
+def _calendar_event(event: EventPublic, color: str) -> dict[str, Any]:
+    """The shape FullCalendar draws."""
+    if event.start.date is not None:
+        start, end, all_day = event.start.date, event.end.date, True
+    else:
+        start, end, all_day = event.start.date_time, event.end.date_time, False
+    return {
+        "id": event.id,
+        "title": event.title,
+        "start": start,
+        "end": end,
+        "allDay": all_day,
+        "backgroundColor": color,
+        "borderColor": color,
+        "textColor": "#ffffff",
+    }
+
+
+class CalendarState(SessionState):
+    """Everything the calendar page shows and does."""
+
+    calendars: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    # Bumped on every reload so FullCalendar redraws the server's truth even when it is unchanged.
+    events_revision: int = 0
+    view: str = "timeGridWeek"
+    range_start: str = ""
+    range_end: str = ""
+    loading: bool = False
+    banner: str = ""
+
+    event_dialog_open: bool = False
+    form_key: int = 0
+    form_event_id: str = ""
+    form_title: str = ""
+    form_description: str = ""
+    form_location: str = ""
+    form_start: str = ""
+    form_end: str = ""
+    form_all_day: bool = False
+    form_time_zone: str = ""
+    form_calendar_id: str = ""
+    form_error: str = ""
+    form_field_errors: dict[str, str] = {}
+    _form_etag: str = ""
+
+    calendar_dialog_open: bool = False
+    calendar_form_error: str = ""
+
+    @rx.var
+    def editing(self) -> bool:
+        return self.form_event_id != ""
+
+    @rx.var
+    def form_heading(self) -> str:
+        return "Edit event" if self.form_event_id else "New event"
+
+    # ----- loading -------------------------------------------------------------------------------
+
+    @rx.event
+    async def load_page(self) -> rx.event.EventSpec | None:
+        """on_load: require a session, then load calendars (events follow from the visible range)."""
+        try:
+            if not await self.load_user():
+                return rx.redirect(f"/sign-in?next={self.router.url.path or '/'}")
+            await self._load_calendars()
+            self.banner = ""
+        except PyMongoError:
+            self.banner = "Can't reach the database. Showing nothing until it is back."
+            return None
+        return rx.call_script(
+            "Intl.DateTimeFormat().resolvedOptions().timeZone", callback=SessionState.set_browser_time_zone
+        )
+
+    async def _load_calendars(self) -> None:
+        found = await calendar_service.list_calendars(collections(), self._user_id)
+        self.calendars = [CalendarPublic.of(calendar).model_dump(mode="json") for calendar in found]
+
+    async def _reload_events(self) -> None:
+        if not self.range_start or not self._user_id:
+            return
+        zone = parse_zone(self.display_time_zone)
+        visible = [calendar["id"] for calendar in self.calendars if calendar["visible"]]
+        colors = {calendar["id"]: calendar["color"] for calendar in self.calendars}
+        loaded: list[dict[str, Any]] = []
+        cursor: str | None = None
+        while True:
+            page, cursor = await event_service.list_events(
+                collections(),
+                self._user_id,
+                event_service.EventRange(
+                    start=parse_instant(self.range_start, zone, "start"),
+                    end=parse_instant(self.range_end, zone, "end"),
+                    calendar_ids=visible,
+                    cursor=cursor,
+                    limit=event_service.MAX_PAGE_SIZE,
+                    viewer_zone=zone.key,
+                ),
+            )
+            loaded += [
+                _calendar_event(EventPublic.of(event), colors.get(event.calendar_id, "#3b82f6"))
+                for event in page
+            ]
+            if cursor is None or len(loaded) >= MAX_EVENTS_IN_VIEW:
+                break
+        self.events = loaded
+
+    async def _refresh(self) -> None:
+        """Show the server's truth: after a change, or to roll back a refused one."""
+        self.events_revision += 1
+        try:
+            await self._reload_events()
+            self.banner = ""
+        except PyMongoError:
+            self.banner = "Can't reach the database. The calendar may be out of date."
+
+    @rx.event
+    async def dates_set(self, payload: dict) -> None:
+        """FullCalendar moved to another range or view."""
+        self.range_start = str(payload.get("start", ""))
+        self.range_end = str(payload.get("end", ""))
+        if payload.get("view") in VIEWS:
+            self.view = str(payload["view"])
+        self.loading = True
+        yield
+        await self._refresh()
+        self.loading = False
+
+    # ----- calendars -----------------------------------------------------------------------------
+
+    @rx.event
+    async def toggle_calendar(self, calendar_id: str, visible: bool) -> rx.event.EventSpec | None:
+        try:
+            await calendar_service.update_calendar(
+                collections(), self._user_id, calendar_id, CalendarUpdate(visible=bool(visible))
+            )
+            await self._load_calendars()
+        except DomainError as error:
+            return rx.toast.error(error.detail)
+        except PyMongoError:
+            return rx.toast.error(DATABASE_DOWN)
+        await self._refresh()
+        return None
+
+    @rx.event
+    def set_calendar_dialog_open(self, is_open: bool) -> None:
+        self.calendar_dialog_open = is_open
+        self.calendar_form_error = ""
+
+    @rx.event
+    async def create_calendar(self, form_data: dict) -> rx.event.EventSpec | None:
+        try:
+            data = CalendarCreate.model_validate(
+                {"name": str(form_data.get("name", "")), "color": str(form_data.get("color", "#3b82f6"))}
+            )
+            await calendar_service.create_calendar(collections(), self._user_id, data)
+            await self._load_calendars()
+        except DomainError as error:
+            self.calendar_form_error = error.detail
+            return None
+        except ValueError as error:
+            self.calendar_form_error = _first_message(error)
+            return None
+        except PyMongoError:
+            self.calendar_form_error = DATABASE_DOWN
+            return None
+        self.calendar_dialog_open = False
+        return rx.toast.success("Calendar created.")
+
+    # ----- the event form ------------------------------------------------------------------------
+
+    def _open_form(self, **values: Any) -> None:
+        default_calendar = next((c["id"] for c in self.calendars if c["is_default"]), "")
+        self.form_event_id = values.get("event_id", "")
+        self.form_title = values.get("title", "")
+        self.form_description = values.get("description", "")
+        self.form_location = values.get("location", "")
+        self.form_start = values.get("start", "")
+        self.form_end = values.get("end", "")
+        self.form_all_day = bool(values.get("all_day", False))
+        self.form_time_zone = values.get("time_zone") or self.display_time_zone
+        self.form_calendar_id = values.get("calendar_id") or default_calendar
+        self._form_etag = values.get("etag", "")
+        self.form_error = ""
+        self.form_field_errors = {}
+        self.form_key += 1
+        self.event_dialog_open = True
+
+    @rx.event
+    def new_event_at(self, payload: dict) -> None:
+        """A click or drag on empty slots opens the form for that range."""
+        all_day = bool(payload.get("all_day"))
+        values = selection_to_form(
+            str(payload.get("start", "")), str(payload.get("end", "")), all_day, self.display_time_zone
+        )
+        self._open_form(all_day=all_day, **values)
+
+    @rx.event
+    def new_event(self) -> None:
+        """The "New event" button: the next full hour, one hour long."""
+        zone = parse_zone(self.display_time_zone)
+        start = (dt.datetime.now(zone) + dt.timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+        values = selection_to_form(
+            start.isoformat(), (start + dt.timedelta(hours=1)).isoformat(), False, self.display_time_zone
+        )
+        self._open_form(**values)
+
+    @rx.event
+    async def open_event(self, payload: dict) -> rx.event.EventSpec | None:
+        try:
+            event = await event_service.get_event(collections(), self._user_id, str(payload.get("id", "")))
+        except NotFoundError:
+            await self._refresh()
+            return rx.toast.error("That event no longer exists.")
+        except PyMongoError:
+            return rx.toast.error(DATABASE_DOWN)
+        public = EventPublic.of(event)
+        self._open_form(
+            event_id=event.id,
+            title=event.title,
+            description=event.description,
+            location=event.location,
+            all_day=event.all_day,
+            calendar_id=event.calendar_id,
+            etag=event.etag,
+            **event_to_form(public),
+        )
+        return None
+
+    @rx.event
+    def set_event_dialog_open(self, is_open: bool) -> None:
+        self.event_dialog_open = is_open
+
+    @rx.event
+    def set_form_all_day(self, all_day: bool) -> None:
+        """Switch between date and date-time inputs, keeping the chosen days."""
+        self.form_all_day = bool(all_day)
+        if self.form_all_day:
+            self.form_start, self.form_end = self.form_start[:10], self.form_end[:10]
+        else:
+            self.form_start = (self.form_start[:10] + "T09:00") if self.form_start else ""
+            self.form_end = (self.form_end[:10] + "T10:00") if self.form_end else ""
+
+    @rx.event
+    def set_form_start(self, value: str) -> None:
+        self.form_start = value
+
+    @rx.event
+    def set_form_end(self, value: str) -> None:
+        self.form_end = value
+
+    @rx.event
+    async def save_event(self, form_data: dict) -> rx.event.EventSpec | None:
+        self.form_error, self.form_field_errors = "", {}
+        zone = str(form_data.get("time_zone") or self.display_time_zone)
+        fields = {
+            "title": str(form_data.get("title", "")),
+            "description": str(form_data.get("description", "")),
+            "location": str(form_data.get("location", "")),
+            "calendar_id": str(form_data.get("calendar_id", "")) or None,
+        }
+        db = collections()
+        try:
+            start, end = form_to_times(self.form_start, self.form_end, self.form_all_day, zone)
+            if self.form_event_id:
+                await event_service.update_event(
+                    db,
+                    self._user_id,
+                    self.form_event_id,
+                    EventUpdate.model_validate({**fields, "start": start, "end": end}),
+                    zone,
+                    if_match=self._form_etag or None,
+                )
+                action = "update"
+            else:
+                await event_service.create_event(
+                    db,
+                    self._user_id,
+                    EventCreate.model_validate({**fields, "start": start, "end": end}),
+                    zone,
+                )
+                action = "create"
+        except DomainError as error:
+            UI_ACTIONS.labels("save", "refused").inc()
+            self.form_error = error.detail
+            self.form_field_errors = {
+                problem.field.split(".")[0]: problem.message for problem in error.errors
+            }
+            return None
+        except ValueError as error:
+            UI_ACTIONS.labels("save", "invalid").inc()
+            self.form_error = "Please correct the highlighted fields."
+            self.form_field_errors = _field_messages(error)
+            return None
+        except PyMongoError:
+            self.form_error = DATABASE_DOWN
+            return None
+        UI_ACTIONS.labels(action, "ok").inc()
+        self.event_dialog_open = False
+        await self._refresh()
+        return rx.toast.success("Event saved." if action == "update" else "Event created.")
+
+    @rx.event
+    async def delete_event(self) -> rx.event.EventSpec | None:
+        try:
+            await event_service.delete_event(
+                collections(), self._user_id, self.form_event_id, self._form_etag or None
+            )
+        except DomainError as error:
+            self.form_error = error.detail
+            return None
+        except PyMongoError:
+            self.form_error = DATABASE_DOWN
+            return None
+        UI_ACTIONS.labels("delete", "ok").inc()
+        self.event_dialog_open = False
+        await self._refresh()
+        return rx.toast.success("Event deleted.")
+
+    # ----- direct manipulation: optimistic in the browser, rolled back on refusal ------------------
+
+    @rx.event
+    async def move_event(self, payload: dict) -> rx.event.EventSpec | None:
+        """A drag or resize: FullCalendar already shows it; on refusal we redraw the server's truth."""
+        event_id = str(payload.get("id", ""))
+        try:
+            current = await event_service.get_event(collections(), self._user_id, event_id)
+            start, end = move_to_times(
+                str(payload.get("start", "")),
+                str(payload.get("end") or ""),
+                bool(payload.get("all_day")),
+                current.time_zone,
+            )
+            await event_service.update_event(
+                collections(),
+                self._user_id,
+                event_id,
+                EventUpdate(start=start, end=end),
+                current.time_zone,
+                if_match=current.etag,
+            )
+        except DomainError as error:
+            UI_ACTIONS.labels("move", "refused").inc()
+            await self._refresh()
+            return rx.toast.error(f"Couldn't move the event: {error}")
+        except (ValueError, TypeError):
+            await self._refresh()
+            return rx.toast.error("Couldn't move the event: the new time was not understood.")
+        except PyMongoError:
+            self.events_revision += 1
+            return rx.toast.error(DATABASE_DOWN)
+        UI_ACTIONS.labels("move", "ok").inc()
+        await self._refresh()
+        return None
+
+
+def _field_messages(error: ValueError) -> dict[str, str]:
+    """Field -> message from a pydantic ValidationError."""
+    errors = getattr(error, "errors", None)
+    if not callable(errors):
+        return {}
+    messages: dict[str, str] = {}
+    for item in errors():
+        location = item.get("loc") or ("form",)
+        messages.setdefault(
+            str(location[0]), str(item.get("msg", "Invalid value.")).removeprefix("Value error, ")
+        )
+    return messages
+
+
+def _first_message(error: ValueError) -> str:
+    return next(iter(_field_messages(error).values()), "Invalid input.")
