@@ -14,5 +14,5 @@ config = rx.Config(
     deploy_url=settings.app_url,
     api_url=settings.app_url,
     show_built_with_reflex=False,
-    disable_plugins=["reflex.plugins.sitemap.SitemapPlugin"],
+    disable_plugins=[rx.plugins.SitemapPlugin],
 )

@@ -11,6 +11,7 @@ from scheduler_app.pages import auth, calendar, settings  # noqa: F401  (registe
 app = rx.App(
     theme=rx.theme(accent_color="blue", radius="medium", has_background=True),
     stylesheets=["/styles.css"],
+    head_components=[rx.script(src="/shortcuts.js")],
     api_transformer=create_api(),
 )
 app.register_lifespan_task(app_lifespan)

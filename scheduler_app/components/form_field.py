@@ -15,7 +15,9 @@ def field_error(message: rx.Var[str], field_id: str) -> rx.Component:
 def labelled(
     label: str, field_id: str, control: rx.Component, error: rx.Var[str] | None = None
 ) -> rx.Component:
-    """`<label for=id>` above the control, with the field's error below it."""
+    """`<label for=id>` above the control, with the field's error below it (and described by it)."""
+    if error is not None:
+        control.custom_attrs["aria-describedby"] = f"{field_id}-error"
     return rx.flex(
         rx.el.label(label, html_for=field_id, class_name="field-label"),
         control,

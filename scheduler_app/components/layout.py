@@ -6,6 +6,32 @@ import reflex as rx
 
 from scheduler_app.state.session import SessionState
 
+SHORTCUTS = [
+    ("t", "Go to today"),
+    ("n / j", "Next period"),
+    ("p / k", "Previous period"),
+    ("d, w, m, a", "Day, week, month, agenda view"),
+    ("c", "New event"),
+]
+
+
+def shortcuts_help() -> rx.Component:
+    return rx.popover.root(
+        rx.popover.trigger(
+            rx.icon_button(rx.icon("keyboard", size=18), variant="ghost", aria_label="Keyboard shortcuts")
+        ),
+        rx.popover.content(
+            rx.heading("Keyboard shortcuts", size="2", as_="h2"),
+            rx.el.dl(
+                *[
+                    rx.fragment(rx.el.dt(rx.code(keys)), rx.el.dd(meaning, class_name="shortcut-meaning"))
+                    for keys, meaning in SHORTCUTS
+                ],
+                class_name="shortcut-list",
+            ),
+        ),
+    )
+
 
 def top_bar(*actions: rx.Component) -> rx.Component:
     return rx.el.header(
@@ -27,6 +53,7 @@ def top_bar(*actions: rx.Component) -> rx.Component:
                 size="2",
                 title="Times are shown in this zone (change it in Settings)",
             ),
+            shortcuts_help(),
             rx.color_mode.button(aria_label="Toggle dark mode", size="2", variant="ghost"),
             rx.menu.root(
                 rx.menu.trigger(

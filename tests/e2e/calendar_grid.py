@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
+
 from playwright.async_api import Locator, Page
 
 
@@ -49,3 +52,10 @@ async def click_slot(page: Page, date: str, time: str) -> None:
 
 def event_button(page: Page, title: str) -> Locator:
     return page.get_by_role("button", name=title).filter(has_text=title).first
+
+
+def this_week_days() -> list[str]:
+    """The Monday-first week the calendar opens on (browser zone Europe/Berlin)."""
+    today = dt.datetime.now(zoneinfo.ZoneInfo("Europe/Berlin")).date()
+    monday = today - dt.timedelta(days=today.weekday())
+    return [(monday + dt.timedelta(days=offset)).isoformat() for offset in range(7)]

@@ -4,33 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.e2e.calendar_grid import click_slot, day_column, drag, event_button, slot_point
+from tests.e2e.accounts import sign_up
+from tests.e2e.calendar_grid import click_slot, day_column, drag, event_button, slot_point, this_week_days
 
 pytestmark = pytest.mark.e2e
-
-
-def this_week_days() -> list[str]:
-    """The Monday-first week the calendar opens on (browser zone Europe/Berlin)."""
-    today = dt.datetime.now(dt.timezone(dt.timedelta(hours=1))).date()
-    monday = today - dt.timedelta(days=today.weekday())
-    return [(monday + dt.timedelta(days=offset)).isoformat() for offset in range(7)]
-
-
-async def sign_up(page: Page, app_url: str) -> str:
-    email = f"e2e-{uuid.uuid4().hex[:8]}@example.com"
-    await page.goto(f"{app_url}/sign-up")
-    await page.get_by_label("Name").fill("Grace Hopper")
-    await page.get_by_label("E-mail").fill(email)
-    await page.get_by_label("Password").fill("a long enough password")
-    await page.get_by_role("button", name="Create account").click()
-    await expect(page.get_by_role("button", name="New event")).to_be_visible()
-    await expect(page.get_by_role("tab", name="Week view")).to_be_visible()
-    return email
 
 
 async def test_protected_pages_send_visitors_to_sign_in(page: Page, app_url: str) -> None:

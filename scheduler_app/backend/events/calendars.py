@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
 
 from scheduler_app.backend.db import Collections
 from scheduler_app.backend.errors import ConflictError, NotFoundError
@@ -29,20 +30,26 @@ async def get_calendar(db: Collections, user_id: str, calendar_id: str) -> Calen
 
 async def ensure_default_calendar(db: Collections, user_id: str, name: str) -> CalendarDoc:
     """The user's default calendar, created on first need (idempotent under races)."""
-    document = await db.calendars.find_one_and_update(
-        {"_id": f"default-{user_id}"},
-        {
-            "$setOnInsert": CalendarDoc(
-                id=f"default-{user_id}",
-                owner_id=user_id,
-                name=name,
-                color=DEFAULT_CALENDAR_COLOR,
-                is_default=True,
-            ).to_mongo()
-        },
-        upsert=True,
-        return_document=ReturnDocument.AFTER,
-    )
+    try:
+        document = await db.calendars.find_one_and_update(
+            {"_id": f"default-{user_id}"},
+            {
+                "$setOnInsert": CalendarDoc(
+                    id=f"default-{user_id}",
+                    owner_id=user_id,
+                    name=name,
+                    color=DEFAULT_CALENDAR_COLOR,
+                    is_default=True,
+                ).to_mongo()
+            },
+            upsert=True,
+            return_document=ReturnDocument.AFTER,
+        )
+    except DuplicateKeyError:
+        document = None
+    if document is None:
+        # A concurrent upsert won (the server reports a duplicate key or no document): read its result.
+        document = await db.calendars.find_one({"_id": f"default-{user_id}"})
     return CalendarDoc.from_mongo(document)
 
 
