@@ -52,8 +52,9 @@ def top_bar(*actions: rx.Component) -> rx.Component:
                 variant="soft",
                 size="2",
                 title="Times are shown in this zone (change it in Settings)",
+                display=["none", "none", "flex"],
             ),
-            shortcuts_help(),
+            rx.box(shortcuts_help(), display=["none", "none", "block"]),
             rx.color_mode.button(aria_label="Toggle dark mode", size="2", variant="ghost"),
             rx.menu.root(
                 rx.menu.trigger(

@@ -9,7 +9,7 @@ from playwright.async_api import Page, expect
 
 from tests.database_outage import database_down
 from tests.e2e.accounts import sign_up
-from tests.e2e.calendar_grid import event_button, slot_row, this_week_days
+from tests.e2e.calendar_grid import drag, event_button, slot_point, slot_row, this_week_days
 
 pytestmark = pytest.mark.e2e
 
@@ -110,3 +110,18 @@ async def test_database_outage_is_explained_and_nothing_is_saved(
     await page.reload()
     await expect(page.get_by_role("tab", name="Week view")).to_be_visible()
     await expect(page.get_by_role("button", name=re.compile("Lost in the outage"))).to_have_count(0)
+
+
+async def test_refused_drag_rolls_back_with_a_message(page: Page, app_url: str, indexed_database) -> None:
+    await sign_up(page, app_url)
+    days = this_week_days()
+    await create_event(page, "Deleted elsewhere", f"{days[1]}T10:00", f"{days[1]}T11:00")
+    event = event_button(page, "Deleted elsewhere")
+    await expect(event).to_be_visible()
+    # Another device deletes the event; this page still shows it and the user drags it.
+    await indexed_database.collections().events.delete_one({"title": "Deleted elsewhere"})
+    box = await event.bounding_box()
+    assert box is not None
+    await drag(page, (box["x"] + box["width"] / 2, box["y"] + 8), await slot_point(page, days[3], "10:00:00"))
+    await expect(page.get_by_text("Couldn't move the event")).to_be_visible()
+    await expect(page.get_by_role("button", name=re.compile("Deleted elsewhere"))).to_have_count(0)

@@ -106,3 +106,18 @@ async def test_invalid_event_shows_field_errors_and_saves_nothing(page: Page, ap
     await expect(dialog).to_be_visible()
     await dialog.get_by_role("button", name="Cancel").click()
     await expect(page.get_by_role("button", name=re.compile("Backwards"))).to_have_count(0)
+
+
+async def test_sign_up_explains_bad_fields_and_duplicates(page: Page, app_url: str) -> None:
+    email = await sign_up(page, app_url)
+    await page.context.clear_cookies()
+    await page.goto(f"{app_url}/sign-up")
+    await page.get_by_label("Name").fill("Second Grace")
+    await page.get_by_label("E-mail").fill(email.upper())
+    await page.get_by_label("Password").fill("short")
+    await page.get_by_role("button", name="Create account").click()
+    await expect(page.get_by_text("Use at least 8 characters.")).to_be_visible()
+    await page.get_by_label("Password").fill("a long enough password")
+    await page.get_by_role("button", name="Create account").click()
+    await expect(page.get_by_role("alert").last).to_contain_text("already exists")
+    await expect(page).to_have_url(re.compile(r"/sign-up"))

@@ -142,6 +142,15 @@ class CalendarUpdate(SQLModel):
     color: str | None = Field(default=None, schema_extra={"pattern": COLOR_PATTERN})
     visible: bool | None = None
 
+    @field_validator("name")
+    @classmethod
+    def _name_not_blank(cls, value: str | None) -> str | None:
+        if value is not None:
+            value = value.strip()
+            if not value:
+                raise ValueError("A name is required.")
+        return value
+
 
 class CalendarPublic(SQLModel):
     id: str
