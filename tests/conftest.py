@@ -11,8 +11,15 @@ import pytest
 
 from scheduler_app.backend.db import Collections, Database, configure_database
 from scheduler_app.backend.embedded_db import EmbeddedDatabase
+from scheduler_app.backend.observability import configure_logging
 from scheduler_app.settings import get_settings
 from tests.servers import free_port
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quiet_logs() -> None:
+    """Route app logs through the app's own configuration, warnings and above only."""
+    configure_logging("WARNING", json_logs=False)
 
 
 @pytest.fixture(scope="session")

@@ -88,7 +88,7 @@ class LoginTicketDoc(Document):
 class CalendarDoc(Document):
     owner_id: str
     name: str = Field(min_length=1, max_length=CALENDAR_NAME_MAX)
-    color: str = Field(regex=r"^#[0-9a-fA-F]{6}$")
+    color: str = Field(schema_extra={"pattern": r"^#[0-9a-fA-F]{6}$"})
     visible: bool = True
     is_default: bool = False
     created_at: dt.datetime = Field(default_factory=utc_now)

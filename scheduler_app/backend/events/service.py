@@ -99,6 +99,9 @@ async def get_event(db: Collections, user_id: str, event_id: str) -> EventDoc:
     return EventDoc.from_mongo(document)
 
 
+UNCONDITIONAL_UPDATE_ATTEMPTS = 5
+
+
 async def update_event(
     db: Collections,
     user_id: str,
@@ -107,17 +110,38 @@ async def update_event(
     default_zone: str,
     if_match: str | None = None,
 ) -> EventDoc:
-    """Apply a partial update atomically; `if_match` makes it conditional on the current ETag."""
-    current = await get_event(db, user_id, event_id)
-    if if_match is not None and if_match != current.etag:
-        raise PreconditionFailedError()
-    public = EventPublic.of(current)
-    changes = data.model_dump(exclude_unset=True, exclude={"start", "end", "calendar_id"})
-    if any(value is None for value in changes.values()):
+    """Apply a partial update atomically.
+
+    With `if_match` the update happens only on that exact version (else 412); without it, a concurrent
+    writer makes us re-read and re-apply, so the last writer wins as HTTP semantics expect.
+    """
+    cleared = sorted(name for name in data.model_fields_set if getattr(data, name) is None)
+    if cleared:
         raise InvalidInputError(
             "Fields cannot be cleared with null.",
-            [FieldProblem(name, "Must not be null.") for name, value in changes.items() if value is None],
+            [FieldProblem(name, "Must not be null.") for name in cleared],
         )
+    for _ in range(UNCONDITIONAL_UPDATE_ATTEMPTS):
+        current = await get_event(db, user_id, event_id)
+        if if_match is not None and if_match != current.etag:
+            raise PreconditionFailedError()
+        changes = await _changes(db, user_id, current, data)
+        document = await db.events.find_one_and_update(
+            {"_id": event_id, "owner_id": user_id, "etag": current.etag},
+            {"$set": changes},
+            return_document=ReturnDocument.AFTER,
+        )
+        if document is not None:
+            return EventDoc.from_mongo(document)
+        if if_match is not None:
+            raise PreconditionFailedError()  # someone else wrote in between
+    raise PreconditionFailedError("The event keeps changing; reload and retry.")
+
+
+async def _changes(db: Collections, user_id: str, current: EventDoc, data: EventUpdate) -> dict:
+    """The `$set` document that turns `current` into `current` + `data`, validated."""
+    public = EventPublic.of(current)
+    changes = data.model_dump(exclude_unset=True, exclude={"start", "end", "calendar_id"})
     calendar_id = current.calendar_id
     if data.calendar_id is not None and data.calendar_id != current.calendar_id:
         calendar_id = (await get_calendar(db, user_id, data.calendar_id)).id
@@ -127,15 +151,7 @@ async def update_event(
         changes.update(_timing_fields(calendar_id, when))
     changes["etag"] = new_id()
     changes["updated_at"] = utc_now()
-    document = await db.events.find_one_and_update(
-        {"_id": event_id, "owner_id": user_id, "etag": current.etag},
-        {"$set": changes},
-        return_document=ReturnDocument.AFTER,
-    )
-    if document is None:
-        # Someone else wrote in between: the caller's view is stale.
-        raise PreconditionFailedError()
-    return EventDoc.from_mongo(document)
+    return changes
 
 
 async def delete_event(db: Collections, user_id: str, event_id: str, if_match: str | None = None) -> None:
@@ -169,7 +185,10 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, str]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         data = json.loads(raw)
-        return dt.datetime.fromisoformat(data["s"]), str(data["i"])
+        after = dt.datetime.fromisoformat(data["s"])
+        if after.tzinfo is None:
+            raise ValueError("cursor instant without offset")
+        return after, str(data["i"])
     except (binascii.Error, ValueError, KeyError, TypeError, RecursionError):
         raise InvalidInputError(
             "Invalid cursor.", [FieldProblem("cursor", "Not a cursor this API issued.")]
@@ -207,14 +226,21 @@ async def list_events(
         query["time_keys"] = {"$in": timing.range_keys(calendar_ids, request.start, request.end)}
     else:
         query["calendar_id"] = {"$in": calendar_ids}
+    after: tuple[dt.datetime, str] | None = None
     if request.cursor:
-        after_start, after_id = decode_cursor(request.cursor)
-        query["$or"] = [
-            {"start_utc": {"$gt": after_start}},
-            {"start_utc": after_start, "_id": {"$gt": after_id}},
-        ]
-    cursor = db.events.find(query).sort([("start_utc", 1), ("_id", 1)]).limit(request.limit + 1)
-    documents = [EventDoc.from_mongo(document) async for document in cursor]
+        # A range on start_utc rather than a top-level $or: the embedded server uses no index for $or.
+        after = decode_cursor(request.cursor)
+        query["start_utc"]["$gte"] = after[0]
+    cursor = db.events.find(query).sort([("start_utc", 1), ("_id", 1)]).batch_size(request.limit + 1)
+    documents: list[EventDoc] = []
+    async for document in cursor:
+        event = EventDoc.from_mongo(document)
+        if after is not None and (event.start_utc, event.id) <= after:
+            continue  # already on an earlier page (same start, lower or equal id)
+        documents.append(event)
+        if len(documents) > request.limit:
+            break
+    await cursor.close()
     page, more = documents[: request.limit], len(documents) > request.limit
     next_cursor = encode_cursor(page[-1]) if more else None
     return [

@@ -19,13 +19,30 @@ def quoted(etag: str) -> str:
     return f'"{etag}"'
 
 
+def entity_tags(header: str) -> list[str]:
+    """The entity tags of an If-Match / If-None-Match header, weak ones kept with their W/ prefix."""
+    return [tag.strip() for tag in header.split(",") if tag.strip()]
+
+
 def parse_if_match(header: str | None) -> str | None:
-    """The entity tag an If-Match header demands, or None for absent / "*"."""
+    """The version an If-Match header demands (strong comparison), or None for absent / "*".
+
+    A weak tag can never match strongly, so it demands a version no event has (412).
+    """
     if header is None or header.strip() == "*":
         return None
-    tag = header.split(",")[0].strip()
-    tag = tag.removeprefix("W/")
-    return tag.strip('"')
+    tags = entity_tags(header)
+    strong = [tag.strip('"') for tag in tags if not tag.startswith("W/")]
+    return strong[0] if strong else "weak-tags-never-match"
+
+
+def not_modified(header: str | None, etag: str) -> bool:
+    """If-None-Match uses weak comparison; "*" matches any existing event."""
+    if header is None:
+        return False
+    if header.strip() == "*":
+        return True
+    return any(tag.removeprefix("W/").strip('"') == etag for tag in entity_tags(header))
 
 
 @router.get("", response_model=EventPage)
@@ -79,7 +96,7 @@ async def get_event(
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> EventPublic | Response:
     event = await service.get_event(db, signed_in.user.id, event_id)
-    if if_none_match is not None and parse_if_match(if_none_match) == event.etag:
+    if not_modified(if_none_match, event.etag):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": quoted(event.etag)})
     response.headers["ETag"] = quoted(event.etag)
     return EventPublic.of(event)
