@@ -19,7 +19,7 @@ from tests.servers import free_port
 @pytest.fixture(scope="session", autouse=True)
 def quiet_logs() -> None:
     """Route app logs through the app's own configuration, warnings and above only."""
-    configure_logging("WARNING", json_logs=False)
+    configure_logging("WARNING", json_logs=True)
 
 
 @pytest.fixture(scope="session")

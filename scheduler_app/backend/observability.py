@@ -85,8 +85,7 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            route = scope.get("route")
-            route_name = getattr(route, "path", "unmatched")
+            route_name = _route_label(scope)
             HTTP_REQUESTS.labels(scope["method"], route_name, str(status)).inc()
             HTTP_LATENCY.labels(scope["method"], route_name).observe(time.perf_counter() - started)
             structlog.get_logger("scheduler_app.http").info(
@@ -97,6 +96,16 @@ class RequestContextMiddleware:
                 duration_ms=round((time.perf_counter() - started) * 1000, 2),
             )
             structlog.contextvars.clear_contextvars()
+
+
+def _route_label(scope: Scope) -> str:
+    """The matched route's template with its full prefix (included routers keep only their own part)."""
+    template = getattr(scope.get("route"), "path", None)
+    if not template:
+        return "unmatched"
+    head = template.split("{", 1)[0]
+    index = scope["path"].find(head) if head else -1
+    return scope["path"][:index] + template if index > 0 else template
 
 
 async def metrics_endpoint(_: Request) -> Response:

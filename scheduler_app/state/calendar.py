@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from typing import Any
 
 import reflex as rx
@@ -154,8 +155,11 @@ class CalendarState(SessionState):
             self.banner = "Can't reach the database. The calendar may be out of date."
 
     @rx.event
-    async def dates_set(self, payload: dict) -> None:
+    async def dates_set(self, payload: dict) -> AsyncIterator[rx.event.EventSpec | None]:
         """FullCalendar moved to another range or view."""
+        if ended := await self.session_ended():
+            yield ended
+            return
         self.range_start = str(payload.get("start", ""))
         self.range_end = str(payload.get("end", ""))
         if payload.get("view") in VIEWS:
@@ -169,6 +173,8 @@ class CalendarState(SessionState):
 
     @rx.event
     async def toggle_calendar(self, calendar_id: str, visible: bool) -> rx.event.EventSpec | None:
+        if ended := await self.session_ended():
+            return ended
         try:
             await calendar_service.update_calendar(
                 collections(), self._user_id, calendar_id, CalendarUpdate(visible=bool(visible))
@@ -188,6 +194,8 @@ class CalendarState(SessionState):
 
     @rx.event
     async def create_calendar(self, form_data: dict) -> rx.event.EventSpec | None:
+        if ended := await self.session_ended():
+            return ended
         try:
             data = CalendarCreate.model_validate(
                 {"name": str(form_data.get("name", "")), "color": str(form_data.get("color", "#3b82f6"))}
@@ -246,6 +254,8 @@ class CalendarState(SessionState):
 
     @rx.event
     async def open_event(self, payload: dict) -> rx.event.EventSpec | None:
+        if ended := await self.session_ended():
+            return ended
         try:
             event = await event_service.get_event(collections(), self._user_id, str(payload.get("id", "")))
         except NotFoundError:
@@ -290,6 +300,8 @@ class CalendarState(SessionState):
 
     @rx.event
     async def save_event(self, form_data: dict) -> rx.event.EventSpec | None:
+        if ended := await self.session_ended():
+            return ended
         self.form_error, self.form_field_errors = "", {}
         zone = str(form_data.get("time_zone") or self.display_time_zone)
         fields = {
@@ -341,6 +353,8 @@ class CalendarState(SessionState):
 
     @rx.event
     async def delete_event(self) -> rx.event.EventSpec | None:
+        if ended := await self.session_ended():
+            return ended
         try:
             await event_service.delete_event(
                 collections(), self._user_id, self.form_event_id, self._form_etag or None
@@ -361,6 +375,8 @@ class CalendarState(SessionState):
     @rx.event
     async def move_event(self, payload: dict) -> rx.event.EventSpec | None:
         """A drag or resize: FullCalendar already shows it; on refusal we redraw the server's truth."""
+        if ended := await self.session_ended():
+            return ended
         event_id = str(payload.get("id", ""))
         try:
             current = await event_service.get_event(collections(), self._user_id, event_id)

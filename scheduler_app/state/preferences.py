@@ -36,6 +36,8 @@ class PreferencesState(SessionState):
 
     @rx.event
     async def save(self, form_data: dict) -> rx.event.EventSpec | None:
+        if ended := await self.session_ended():
+            return ended
         self.message, self.error = "", ""
         choice = str(form_data.get("time_zone", FOLLOW_BROWSER))
         try:

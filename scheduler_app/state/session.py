@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import urllib.parse
 from http.cookies import CookieError, SimpleCookie
 
 import reflex as rx
+from pymongo.errors import PyMongoError
 from reflex.config import get_config
 
 from scheduler_app.backend.auth.service import SignedIn, resolve_session
@@ -84,6 +86,19 @@ class SessionState(rx.State):
         self.user_email = signed.user.email
         self.user_time_zone = signed.user.time_zone or ""
         return True
+
+    async def session_ended(self) -> rx.event.EventSpec | None:
+        """Re-check the session before acting: a redirect to sign-in when it was revoked or expired.
+
+        A database outage is not a signed-out user; the action itself then reports the outage.
+        """
+        try:
+            if await self.load_user():
+                return None
+        except PyMongoError:
+            return None
+        message = urllib.parse.urlencode({"error": "Your session has ended; sign in again."})
+        return rx.redirect(f"/sign-in?{message}")
 
     @rx.event
     def sign_out(self) -> rx.event.EventSpec:

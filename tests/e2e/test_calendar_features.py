@@ -125,3 +125,18 @@ async def test_refused_drag_rolls_back_with_a_message(page: Page, app_url: str, 
     await drag(page, (box["x"] + box["width"] / 2, box["y"] + 8), await slot_point(page, days[3], "10:00:00"))
     await expect(page.get_by_text("Couldn't move the event")).to_be_visible()
     await expect(page.get_by_role("button", name=re.compile("Deleted elsewhere"))).to_have_count(0)
+
+
+async def test_a_revoked_session_stops_the_open_page(page: Page, app_url: str, indexed_database) -> None:
+    email = await sign_up(page, app_url)
+    db = indexed_database.collections()
+    user = await db.users.find_one({"email": email})
+    await page.get_by_role("button", name="New event").click()
+    dialog = page.get_by_role("dialog")
+    await dialog.get_by_label("Title").fill("After sign-out elsewhere")
+    # "Sign out everywhere" on another device: the open page must not keep acting as the user.
+    await db.sessions.delete_many({"user_id": user["_id"]})
+    await dialog.get_by_role("button", name="Save").click()
+    await expect(page).to_have_url(re.compile(r"/sign-in"))
+    await expect(page.get_by_role("alert")).to_contain_text("Your session has ended")
+    assert await db.events.count_documents({"title": "After sign-out elsewhere"}) == 0

@@ -189,3 +189,25 @@ async def test_non_existent_ids_are_404(sign_in):
         response = client.request(method, path, json=body)
         problem = assert_problem(response, 404)
         assert problem["title"] == "Not found", (method, path)
+
+
+async def test_cross_site_write_with_the_cookie_is_403_and_changes_nothing(sign_in):
+    client = await sign_in()
+    event = create_event(client, "Mine")
+    evil = {"Origin": "https://evil.example"}
+    assert (
+        client.patch(f"/api/v1/events/{event['id']}", json={"title": "Pwned"}, headers=evil).status_code
+        == 403
+    )
+    assert client.delete(f"/api/v1/events/{event['id']}", headers=evil).status_code == 403
+    response = client.post("/api/v1/calendars", json={"name": "Evil"}, headers=evil)
+    assert response.status_code == 403
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert client.get(f"/api/v1/events/{event['id']}").json()["title"] == "Mine"
+    same_origin = {"Origin": str(client.base_url).rstrip("/")}
+    assert (
+        client.patch(f"/api/v1/events/{event['id']}", json={"title": "Ok"}, headers=same_origin).status_code
+        == 200
+    )
+    # Reads are not writes: a cross-site GET is still answered (CORS decides what a page may see).
+    assert client.get(f"/api/v1/events/{event['id']}", headers=evil).status_code == 200
