@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     cookie_secure: bool = Field(
         default=False, description="Mark cookies Secure (set when served over HTTPS)."
     )
+    jitsi_base_url: str = Field(
+        default="https://meet.jit.si", description="Jitsi server for meeting links (no account needed)."
+    )
     log_level: str = Field(default="INFO")
     log_json: bool = Field(default=True, description="Structured JSON logs (False: console).")
 

@@ -25,6 +25,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         # Range listing: equality on "<calendar>:<week>" keys (see EventDoc.time_keys).
         IndexModel([("time_keys", ASCENDING)], name="by_calendar_week"),
         IndexModel([("calendar_id", ASCENDING), ("start_utc", ASCENDING)], name="by_calendar_start"),
+        IndexModel([("attendees.rsvp_token", ASCENDING)], name="by_rsvp_token"),
     ],
 }
 

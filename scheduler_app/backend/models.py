@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 from pydantic import ValidationError, field_validator
 from sqlmodel import Field, SQLModel
@@ -95,12 +95,35 @@ class CalendarDoc(Document):
     updated_at: dt.datetime = Field(default_factory=utc_now)
 
 
+ResponseStatus = Literal["needsAction", "accepted", "tentative", "declined"]
+RESPONSE_STATUSES: tuple[str, ...] = ("needsAction", "accepted", "tentative", "declined")
+ATTENDEES_MAX = 200
+
+
+class AttendeeDoc(SQLModel):
+    """An invited guest; `rsvp_token` lets them answer from a link without an account."""
+
+    email: str
+    display_name: str = ""
+    response_status: ResponseStatus = "needsAction"
+    optional: bool = False
+    rsvp_token: str = Field(default_factory=lambda: new_id() + new_id())
+
+
+class ConferenceDoc(SQLModel):
+    """A meeting link made by a meeting provider."""
+
+    provider: str
+    url: str
+    conference_id: str
+
+
 class EventDoc(Document):
     """One event. Timed events use the `*_utc` instants; all-day events also keep their dates.
 
-    `time_keys` are "<calendar id>:<week number>" for each week the event touches (or
-    "<calendar id>:long" for very long events): a single-field multikey index on them serves the
-    range query with an equality match.
+    `time_keys` are "<scope>:<week number>" for each week the event touches (or "<scope>:long" for
+    very long events), where the scopes are its calendar id and "attendee:<email>" for each guest: a
+    single-field multikey index on them serves the range query with an equality match.
     """
 
     calendar_id: str
@@ -115,6 +138,10 @@ class EventDoc(Document):
     end_date: dt.date | None = None
     time_zone: str
     time_keys: list[str] = Field(default_factory=list)
+    organizer_email: str = ""
+    organizer_name: str = ""
+    attendees: list[AttendeeDoc] = Field(default_factory=list)
+    conference: ConferenceDoc | None = None
     etag: str = Field(default_factory=new_id)
     created_at: dt.datetime = Field(default_factory=utc_now)
     updated_at: dt.datetime = Field(default_factory=utc_now)

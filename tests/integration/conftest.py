@@ -44,6 +44,7 @@ async def sign_in(api_url: str, indexed_database: Database) -> SignIn:
         assert response.status_code == 303, response.text
         assert "httponly" in response.headers["set-cookie"].lower()
         client.user_id = user.id  # type: ignore[attr-defined]
+        client.email = user.email  # type: ignore[attr-defined]
         return client
 
     yield _sign_in

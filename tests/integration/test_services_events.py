@@ -12,7 +12,7 @@ from pymongo.errors import DuplicateKeyError
 from scheduler_app.backend.errors import NotFoundError, PreconditionFailedError
 from scheduler_app.backend.events import calendars, service, timing
 from scheduler_app.backend.events.schemas import CalendarCreate, EventCreate, EventTime, EventUpdate
-from scheduler_app.backend.models import CalendarDoc
+from scheduler_app.backend.models import CalendarDoc, UserDoc
 
 pytestmark = pytest.mark.integration
 
@@ -24,6 +24,9 @@ def new_user_id() -> str:
 
 
 async def new_calendar(db, user_id: str) -> CalendarDoc:
+    """The user's default calendar, creating the user record on first use."""
+    user = UserDoc(id=user_id, email=f"{user_id}@example.com", name="Someone", password_hash="-")
+    await db.users.update_one({"_id": user_id}, {"$setOnInsert": user.to_mongo()}, upsert=True)
     return await calendars.ensure_default_calendar(db, user_id, "Someone")
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 import secrets
 from dataclasses import dataclass
 
@@ -12,6 +11,7 @@ from pymongo.errors import DuplicateKeyError
 
 from scheduler_app.backend.auth.passwords import hash_password, needs_rehash, verify_password
 from scheduler_app.backend.db import Collections
+from scheduler_app.backend.email_address import normalize_email
 from scheduler_app.backend.errors import (
     AuthenticationError,
     ConflictError,
@@ -26,26 +26,14 @@ from scheduler_app.backend.models import LoginTicketDoc, SessionDoc, UserDoc, ut
 PASSWORD_MIN = 8
 PASSWORD_MAX = 1_024
 NAME_MAX = 100
-EMAIL_MAX = 254
 LOGIN_TICKET_TTL = dt.timedelta(minutes=2)
 # Sliding expiry is written at most this often, so reads stay reads.
 SESSION_TOUCH_INTERVAL = dt.timedelta(minutes=5)
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def token_digest(token: str) -> str:
     """What we store for a secret token: its SHA-256, so a database leak reveals no cookie."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def normalize_email(email: str) -> str:
-    email = (email or "").strip().lower()
-    if len(email) > EMAIL_MAX or not _EMAIL.match(email):
-        raise InvalidInputError(
-            "Invalid e-mail address.",
-            [FieldProblem("email", "Enter an e-mail address like ada@example.com.")],
-        )
-    return email
 
 
 def validate_password(password: str) -> str:

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from typing import Literal
 
 from pydantic import ConfigDict, field_validator
 from sqlmodel import Field, SQLModel
 
 from scheduler_app.backend.models import (
+    ATTENDEES_MAX,
     CALENDAR_NAME_MAX,
     DESCRIPTION_MAX,
     LOCATION_MAX,
     TITLE_MAX,
+    AttendeeDoc,
     CalendarDoc,
     EventDoc,
+    ResponseStatus,
 )
 
 COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"
@@ -31,6 +35,56 @@ class EventTime(SQLModel):
     date: str | None = None
 
 
+class AttendeeIn(SQLModel):
+    """A guest to invite; their response is theirs to set."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(max_length=254)
+    display_name: str = Field(default="", max_length=100)
+    optional: bool = False
+
+
+class AttendeePublic(SQLModel):
+    email: str
+    display_name: str
+    response_status: ResponseStatus
+    optional: bool
+
+    @classmethod
+    def of(cls, attendee: AttendeeDoc) -> AttendeePublic:
+        return cls(
+            email=attendee.email,
+            display_name=attendee.display_name,
+            response_status=attendee.response_status,
+            optional=attendee.optional,
+        )
+
+
+class ConferenceRequest(SQLModel):
+    """Ask a meeting provider for a link (`jitsi` needs no account)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    provider: Literal["jitsi", "google_meet", "microsoft_teams"] = "jitsi"
+
+
+class ConferencePublic(SQLModel):
+    provider: str
+    url: str
+
+
+class Organizer(SQLModel):
+    email: str
+    display_name: str
+
+
+class RsvpRequest(SQLModel):
+    model_config = ConfigDict(extra="forbid")
+
+    response_status: ResponseStatus
+
+
 class EventCreate(SQLModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -45,6 +99,8 @@ class EventCreate(SQLModel):
     location: str = Field(default="", max_length=LOCATION_MAX)
     start: EventTime
     end: EventTime
+    attendees: list[AttendeeIn] = Field(default_factory=list, max_length=ATTENDEES_MAX)
+    conference: ConferenceRequest | None = None
 
     @field_validator("title")
     @classmethod
@@ -66,6 +122,10 @@ class EventUpdate(SQLModel):
     location: str | None = Field(default=None, max_length=LOCATION_MAX)
     start: EventTime | None = None
     end: EventTime | None = None
+    attendees: list[AttendeeIn] | None = Field(default=None, max_length=ATTENDEES_MAX)
+    conference: ConferenceRequest | None = Field(
+        default=None, description="A provider to add a meeting link; `null` removes the link."
+    )
 
     @field_validator("title")
     @classmethod
@@ -85,6 +145,9 @@ class EventPublic(SQLModel):
     location: str
     start: EventTime
     end: EventTime
+    organizer: Organizer
+    attendees: list[AttendeePublic]
+    conference: ConferencePublic | None
     etag: str
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -109,6 +172,13 @@ class EventPublic(SQLModel):
             location=event.location,
             start=start,
             end=end,
+            organizer=Organizer(email=event.organizer_email, display_name=event.organizer_name),
+            attendees=[AttendeePublic.of(attendee) for attendee in event.attendees],
+            conference=(
+                ConferencePublic(provider=event.conference.provider, url=event.conference.url)
+                if event.conference
+                else None
+            ),
             etag=event.etag,
             created_at=event.created_at,
             updated_at=event.updated_at,

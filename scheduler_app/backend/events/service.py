@@ -15,13 +15,16 @@ from scheduler_app.backend.db import Collections
 from scheduler_app.backend.errors import (
     FieldProblem,
     InvalidInputError,
-    NotFoundError,
     PreconditionFailedError,
 )
 from scheduler_app.backend.events import timing
+from scheduler_app.backend.events.access import editable_event, readable_event, viewer
+from scheduler_app.backend.events.attendees import invitation_list
 from scheduler_app.backend.events.calendars import get_calendar, list_calendars
 from scheduler_app.backend.events.schemas import EventCreate, EventPublic, EventTime, EventUpdate
-from scheduler_app.backend.models import EventDoc, new_id, utc_now
+from scheduler_app.backend.meetings.providers import meeting_provider
+from scheduler_app.backend.models import AttendeeDoc, ConferenceDoc, EventDoc, new_id, utc_now
+from scheduler_app.settings import get_settings
 
 DEFAULT_PAGE_SIZE = 250
 MAX_PAGE_SIZE = 2_500
@@ -60,7 +63,21 @@ def resolve_timing(start: EventTime, end: EventTime, default_zone: str) -> timin
     )
 
 
-def _timing_fields(calendar_id: str, when: timing.EventTiming) -> dict:
+def attendee_scope(email: str) -> str:
+    """The index scope under which a guest finds the events they are invited to."""
+    return f"attendee:{email}"
+
+
+def _index_keys(
+    calendar_id: str, attendees: list[AttendeeDoc], start: dt.datetime, end: dt.datetime
+) -> list[str]:
+    keys = timing.time_keys(calendar_id, start, end)
+    for attendee in attendees:
+        keys += timing.time_keys(attendee_scope(attendee.email), start, end)
+    return keys
+
+
+def _timing_fields(calendar_id: str, when: timing.EventTiming, attendees: list[AttendeeDoc]) -> dict:
     return {
         "all_day": when.all_day,
         "start_utc": when.start_utc,
@@ -68,7 +85,7 @@ def _timing_fields(calendar_id: str, when: timing.EventTiming) -> dict:
         "start_date": when.start_date.isoformat() if when.start_date else None,
         "end_date": when.end_date.isoformat() if when.end_date else None,
         "time_zone": when.time_zone,
-        "time_keys": timing.time_keys(calendar_id, when.start_utc, when.end_utc),
+        "time_keys": _index_keys(calendar_id, attendees, when.start_utc, when.end_utc),
     }
 
 
@@ -77,7 +94,10 @@ async def create_event(db: Collections, user_id: str, data: EventCreate, default
         calendar = await get_calendar(db, user_id, data.calendar_id)
     else:
         calendar = (await list_calendars(db, user_id))[0]
+    organizer = await db.users.find_one({"_id": user_id}, {"email": 1, "name": 1}) or {}
     when = resolve_timing(data.start, data.end, default_zone)
+    attendees = invitation_list(data.attendees, organizer.get("email", ""), [])
+    conference = await _new_conference(data.conference.provider, data.title) if data.conference else None
     event = EventDoc(
         id=data.id or new_id(),
         calendar_id=calendar.id,
@@ -85,18 +105,24 @@ async def create_event(db: Collections, user_id: str, data: EventCreate, default
         title=data.title,
         description=data.description,
         location=data.location,
-        **_timing_fields(calendar.id, when),
+        organizer_email=organizer.get("email", ""),
+        organizer_name=organizer.get("name", ""),
+        attendees=attendees,
+        conference=conference,
+        **_timing_fields(calendar.id, when, attendees),
     )
     await db.events.insert_one(event.to_mongo())
     return event
 
 
+async def _new_conference(provider: str, title: str) -> ConferenceDoc:
+    return await meeting_provider(provider, get_settings().jitsi_base_url).create_meeting(title)
+
+
 async def get_event(db: Collections, user_id: str, event_id: str) -> EventDoc:
-    """An event the user may see; other users' events are reported as not found."""
-    document = await db.events.find_one({"_id": event_id, "owner_id": user_id})
-    if document is None:
-        raise NotFoundError("No such event.")
-    return EventDoc.from_mongo(document)
+    """An event the user organises or is invited to; anything else is reported as not found."""
+    event, _ = await readable_event(db, await viewer(db, user_id), event_id)
+    return event
 
 
 UNCONDITIONAL_UPDATE_ATTEMPTS = 5
@@ -115,14 +141,17 @@ async def update_event(
     With `if_match` the update happens only on that exact version (else 412); without it, a concurrent
     writer makes us re-read and re-apply, so the last writer wins as HTTP semantics expect.
     """
-    cleared = sorted(name for name in data.model_fields_set if getattr(data, name) is None)
+    cleared = sorted(
+        name for name in data.model_fields_set if getattr(data, name) is None and name != "conference"
+    )
     if cleared:
         raise InvalidInputError(
             "Fields cannot be cleared with null.",
             [FieldProblem(name, "Must not be null.") for name in cleared],
         )
+    who = await viewer(db, user_id)
     for _ in range(UNCONDITIONAL_UPDATE_ATTEMPTS):
-        current = await get_event(db, user_id, event_id)
+        current = await editable_event(db, who, event_id)
         if if_match is not None and if_match != current.etag:
             raise PreconditionFailedError()
         changes = await _changes(db, user_id, current, data)
@@ -141,21 +170,34 @@ async def update_event(
 async def _changes(db: Collections, user_id: str, current: EventDoc, data: EventUpdate) -> dict:
     """The `$set` document that turns `current` into `current` + `data`, validated."""
     public = EventPublic.of(current)
-    changes = data.model_dump(exclude_unset=True, exclude={"start", "end", "calendar_id"})
+    changes = data.model_dump(
+        exclude_unset=True, exclude={"start", "end", "calendar_id", "attendees", "conference"}
+    )
     calendar_id = current.calendar_id
     if data.calendar_id is not None and data.calendar_id != current.calendar_id:
         calendar_id = (await get_calendar(db, user_id, data.calendar_id)).id
         changes["calendar_id"] = calendar_id
-    if data.start is not None or data.end is not None or "calendar_id" in changes:
+    attendees = current.attendees
+    if data.attendees is not None:
+        attendees = invitation_list(data.attendees, current.organizer_email, current.attendees)
+        changes["attendees"] = [attendee.model_dump(mode="python") for attendee in attendees]
+    if "conference" in data.model_fields_set:
+        if data.conference is None:
+            changes["conference"] = None
+        elif current.conference is None or current.conference.provider != data.conference.provider:
+            conference = await _new_conference(data.conference.provider, data.title or current.title)
+            changes["conference"] = conference.model_dump(mode="python")
+    if data.start is not None or data.end is not None or "calendar_id" in changes or "attendees" in changes:
         when = resolve_timing(data.start or public.start, data.end or public.end, current.time_zone)
-        changes.update(_timing_fields(calendar_id, when))
+        changes.update(_timing_fields(calendar_id, when, attendees))
     changes["etag"] = new_id()
     changes["updated_at"] = utc_now()
     return changes
 
 
 async def delete_event(db: Collections, user_id: str, event_id: str, if_match: str | None = None) -> None:
-    query: dict = {"_id": event_id, "owner_id": user_id}
+    event = await editable_event(db, await viewer(db, user_id), event_id)
+    query: dict = {"_id": event.id, "owner_id": user_id}
     if if_match is not None:
         query["etag"] = if_match
     result = await db.events.delete_one(query)
@@ -174,6 +216,7 @@ class EventRange:
     cursor: str | None = None
     limit: int = DEFAULT_PAGE_SIZE
     viewer_zone: str = "UTC"
+    include_invitations: bool = True
 
 
 def encode_cursor(event: EventDoc) -> str:
@@ -215,15 +258,22 @@ async def list_events(
     if not 1 <= request.limit <= MAX_PAGE_SIZE:
         raise InvalidInputError("Bad page size.", [FieldProblem("limit", f"Use 1 to {MAX_PAGE_SIZE}.")])
     zone = timing.parse_zone(request.viewer_zone)
+    invitations_for: str | None = None
     if request.calendar_ids is None:
         calendar_ids = [calendar.id for calendar in await list_calendars(db, user_id)]
+        if request.include_invitations:
+            user = await db.users.find_one({"_id": user_id}, {"email": 1})
+            invitations_for = user["email"] if user else None
     else:
         calendar_ids = [(await get_calendar(db, user_id, cid)).id for cid in request.calendar_ids]
-    if not calendar_ids:
+    scopes = calendar_ids + ([attendee_scope(invitations_for)] if invitations_for else [])
+    if not scopes:
         return [], None
     query: dict = {"start_utc": {"$lt": request.end}, "end_utc": {"$gt": request.start}}
     if request.end - request.start <= MAX_KEYED_RANGE:
-        query["time_keys"] = {"$in": timing.range_keys(calendar_ids, request.start, request.end)}
+        query["time_keys"] = {"$in": timing.range_keys(scopes, request.start, request.end)}
+    elif invitations_for:
+        query["$or"] = [{"calendar_id": {"$in": calendar_ids}}, {"attendees.email": invitations_for}]
     else:
         query["calendar_id"] = {"$in": calendar_ids}
     after: tuple[dt.datetime, str] | None = None

@@ -9,8 +9,9 @@ from pymongo.errors import DuplicateKeyError
 
 from scheduler_app.backend.api.deps import CurrentSession, DbDep
 from scheduler_app.backend.errors import ConflictError
-from scheduler_app.backend.events import service, timing
-from scheduler_app.backend.events.schemas import EventCreate, EventPage, EventPublic, EventUpdate
+from scheduler_app.backend.events import attendees, service, timing
+from scheduler_app.backend.events.access import viewer_of
+from scheduler_app.backend.events.schemas import EventCreate, EventPage, EventPublic, EventUpdate, RsvpRequest
 
 router = APIRouter(prefix="/events", tags=["events"])
 
@@ -127,3 +128,13 @@ async def delete_event(
 ) -> Response:
     await service.delete_event(db, signed_in.user.id, event_id, parse_if_match(if_match))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{event_id}/rsvp", response_model=EventPublic)
+async def respond_to_invitation(
+    event_id: str, data: RsvpRequest, response: Response, db: DbDep, signed_in: CurrentSession
+) -> EventPublic:
+    """The signed-in guest answers: accepted, tentative, declined (or back to needsAction)."""
+    event = await attendees.respond(db, viewer_of(signed_in.user), event_id, data.response_status)
+    response.headers["ETag"] = quoted(event.etag)
+    return EventPublic.of(event)
