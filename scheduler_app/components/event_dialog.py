@@ -51,6 +51,198 @@ def _when_inputs() -> rx.Component:
     )
 
 
+STATUS_LABELS = {
+    "needsAction": "No answer yet",
+    "accepted": "Accepted",
+    "tentative": "Maybe",
+    "declined": "Declined",
+}
+STATUS_COLORS = {"needsAction": "gray", "accepted": "green", "tentative": "amber", "declined": "red"}
+
+
+def _status_badge(status: rx.Var[str]) -> rx.Component:
+    return rx.match(
+        status,
+        *[
+            (key, rx.badge(label, color_scheme=STATUS_COLORS[key], variant="soft"))
+            for key, label in STATUS_LABELS.items()
+        ],
+        rx.badge(status),
+    )
+
+
+def _guest_row(guest: rx.Var[dict[str, Any]]) -> rx.Component:
+    email = guest["email"].to(str)
+    return rx.hstack(
+        rx.text(email, size="2", flex="1", trim="both", class_name="guest-email"),
+        _status_badge(guest["response_status"].to(str)),
+        rx.el.label(
+            rx.el.input(
+                type="checkbox",
+                checked=guest["optional"].to(bool),
+                on_change=lambda checked: CalendarState.set_guest_optional(email, checked),
+            ),
+            " Optional",
+            class_name="inline-check",
+        ),
+        rx.cond(
+            guest["link"].to(str) != "",
+            rx.icon_button(
+                rx.icon("link", size=14),
+                type="button",
+                variant="ghost",
+                aria_label="Copy invitation link for " + email,
+                title="Copy the link this guest can answer from",
+                on_click=[rx.set_clipboard(guest["link"].to(str)), rx.toast.info("Invitation link copied.")],
+            ),
+        ),
+        rx.icon_button(
+            rx.icon("x", size=14),
+            type="button",
+            variant="ghost",
+            color_scheme="gray",
+            aria_label="Remove " + email,
+            on_click=CalendarState.remove_guest(email),
+        ),
+        align="center",
+        width="100%",
+        spacing="2",
+    )
+
+
+def _guests_editor() -> rx.Component:
+    """The guest field belongs to no form (form="none"): Enter adds a guest instead of saving the event."""
+    return rx.vstack(
+        labelled(
+            "Guests",
+            "event-guest",
+            rx.hstack(
+                rx.input(
+                    id="event-guest",
+                    type="email",
+                    value=CalendarState.form_guest_email,
+                    on_change=CalendarState.set_form_guest_email,
+                    on_key_down=CalendarState.guest_key_down,
+                    placeholder="name@example.com",
+                    flex="1",
+                    custom_attrs={"form": "none"},
+                ),
+                rx.button("Add guest", type="button", variant="soft", on_click=CalendarState.add_guest),
+                width="100%",
+            ),
+            CalendarState.form_guest_error,
+        ),
+        rx.vstack(
+            rx.foreach(CalendarState.form_guests, _guest_row),
+            width="100%",
+            spacing="1",
+            role="list",
+            aria_label="Guests",
+        ),
+        width="100%",
+        spacing="2",
+    )
+
+
+def _video_call() -> rx.Component:
+    return rx.hstack(
+        rx.el.label(
+            rx.el.input(
+                type="checkbox",
+                id="event-video-call",
+                checked=CalendarState.form_video_call,
+                on_change=CalendarState.set_form_video_call,
+            ),
+            rx.icon("video", size=16),
+            " Add video call (Jitsi)",
+            html_for="event-video-call",
+            class_name="inline-check",
+        ),
+        rx.cond(
+            CalendarState.form_video_call & (CalendarState.form_conference_url != ""),
+            rx.link(
+                CalendarState.form_conference_url,
+                href=CalendarState.form_conference_url,
+                is_external=True,
+                size="2",
+                class_name="meeting-link",
+            ),
+        ),
+        align="center",
+        spacing="3",
+        wrap="wrap",
+    )
+
+
+def _guest_view() -> rx.Component:
+    """What an invited guest sees: the event's details and their answer."""
+    answer = CalendarState.form_my_response
+    return rx.vstack(
+        rx.text(rx.icon("clock", size=14), " ", CalendarState.form_when_text, size="2"),
+        rx.cond(
+            CalendarState.form_location != "",
+            rx.text(rx.icon("map-pin", size=14), " ", CalendarState.form_location, size="2"),
+        ),
+        rx.text("Organised by ", rx.text.strong(CalendarState.form_organizer), size="2"),
+        rx.cond(
+            CalendarState.form_conference_url != "",
+            rx.link(
+                rx.icon("video", size=14),
+                " Join video call",
+                href=CalendarState.form_conference_url,
+                is_external=True,
+                size="2",
+            ),
+        ),
+        rx.cond(
+            CalendarState.form_description != "",
+            rx.text(CalendarState.form_description, size="2", white_space="pre-wrap"),
+        ),
+        rx.heading("Guests", size="2", as_="h3"),
+        rx.vstack(
+            rx.foreach(
+                CalendarState.form_guests,
+                lambda guest: rx.hstack(
+                    rx.text(guest["email"].to(str), size="2", flex="1"),
+                    _status_badge(guest["response_status"].to(str)),
+                    width="100%",
+                ),
+            ),
+            width="100%",
+            role="list",
+            aria_label="Guests",
+        ),
+        rx.cond(
+            CalendarState.form_error != "",
+            rx.callout(
+                CalendarState.form_error,
+                icon="triangle-alert",
+                color_scheme="red",
+                role="alert",
+                width="100%",
+            ),
+        ),
+        rx.text("Going?", size="2", weight="medium"),
+        rx.hstack(
+            *[
+                rx.button(
+                    label,
+                    type="button",
+                    variant=rx.cond(answer == status, "solid", "outline"),
+                    aria_pressed=rx.cond(answer == status, "true", "false"),
+                    on_click=CalendarState.respond(status),
+                )
+                for status, label in (("accepted", "Yes"), ("tentative", "Maybe"), ("declined", "No"))
+            ],
+            rx.spacer(),
+            rx.dialog.close(rx.button("Close", type="button", variant="soft", color_scheme="gray")),
+            width="100%",
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
 def _calendar_option(calendar: rx.Var[dict[str, Any]]) -> rx.Component:
     return rx.el.option(calendar["name"].to(str), value=calendar["id"].to(str))
 
@@ -60,111 +252,119 @@ def event_dialog() -> rx.Component:
         rx.dialog.content(
             rx.dialog.title(CalendarState.form_heading),
             rx.dialog.description("Details of the event", class_name="sr-only"),
-            rx.form(
-                rx.vstack(
-                    labelled(
-                        "Title",
-                        "event-title",
-                        rx.input(
-                            id="event-title",
-                            name="title",
-                            default_value=CalendarState.form_title,
-                            max_length=TITLE_MAX,
-                            auto_focus=True,
-                            placeholder="Add a title",
-                        ),
-                        _error("title"),
-                    ),
-                    rx.el.label(
-                        rx.el.input(
-                            type="checkbox",
-                            id="event-all-day",
-                            checked=CalendarState.form_all_day,
-                            on_change=CalendarState.set_form_all_day,
-                        ),
-                        " All day",
-                        html_for="event-all-day",
-                        class_name="inline-check",
-                    ),
-                    _when_inputs(),
-                    rx.cond(
-                        ~CalendarState.form_all_day,
+            rx.cond(
+                CalendarState.form_is_guest,
+                _guest_view(),
+                rx.form(
+                    rx.vstack(
                         labelled(
-                            "Time zone",
-                            "event-time-zone",
-                            time_zone_select("event-time-zone", "time_zone", CalendarState.form_time_zone),
-                            _error("time_zone"),
+                            "Title",
+                            "event-title",
+                            rx.input(
+                                id="event-title",
+                                name="title",
+                                default_value=CalendarState.form_title,
+                                max_length=TITLE_MAX,
+                                auto_focus=True,
+                                placeholder="Add a title",
+                            ),
+                            _error("title"),
                         ),
-                    ),
-                    labelled(
-                        "Calendar",
-                        "event-calendar",
-                        rx.el.select(
-                            rx.foreach(CalendarState.calendars, _calendar_option),
-                            id="event-calendar",
-                            name="calendar_id",
-                            default_value=CalendarState.form_calendar_id,
-                            class_name="native-select",
+                        rx.el.label(
+                            rx.el.input(
+                                type="checkbox",
+                                id="event-all-day",
+                                checked=CalendarState.form_all_day,
+                                on_change=CalendarState.set_form_all_day,
+                            ),
+                            " All day",
+                            html_for="event-all-day",
+                            class_name="inline-check",
                         ),
-                        _error("calendar_id"),
-                    ),
-                    labelled(
-                        "Location",
-                        "event-location",
-                        rx.input(
-                            id="event-location",
-                            name="location",
-                            default_value=CalendarState.form_location,
-                            max_length=LOCATION_MAX,
-                        ),
-                        _error("location"),
-                    ),
-                    labelled(
-                        "Description",
-                        "event-description",
-                        rx.text_area(
-                            id="event-description",
-                            name="description",
-                            default_value=CalendarState.form_description,
-                            max_length=DESCRIPTION_MAX,
-                            rows="4",
-                        ),
-                        _error("description"),
-                    ),
-                    rx.cond(
-                        CalendarState.form_error != "",
-                        rx.callout(
-                            CalendarState.form_error,
-                            icon="triangle-alert",
-                            color_scheme="red",
-                            role="alert",
-                            width="100%",
-                        ),
-                    ),
-                    rx.hstack(
+                        _when_inputs(),
                         rx.cond(
-                            CalendarState.editing,
-                            rx.button(
-                                rx.icon("trash-2", size=14),
-                                "Delete",
-                                type="button",
-                                color_scheme="red",
-                                variant="soft",
-                                on_click=CalendarState.delete_event,
+                            ~CalendarState.form_all_day,
+                            labelled(
+                                "Time zone",
+                                "event-time-zone",
+                                time_zone_select(
+                                    "event-time-zone", "time_zone", CalendarState.form_time_zone
+                                ),
+                                _error("time_zone"),
                             ),
                         ),
-                        rx.spacer(),
-                        rx.dialog.close(
-                            rx.button("Cancel", type="button", variant="soft", color_scheme="gray")
+                        labelled(
+                            "Calendar",
+                            "event-calendar",
+                            rx.el.select(
+                                rx.foreach(CalendarState.calendars, _calendar_option),
+                                id="event-calendar",
+                                name="calendar_id",
+                                default_value=CalendarState.form_calendar_id,
+                                class_name="native-select",
+                            ),
+                            _error("calendar_id"),
                         ),
-                        rx.button("Save", type="submit"),
-                        width="100%",
+                        labelled(
+                            "Location",
+                            "event-location",
+                            rx.input(
+                                id="event-location",
+                                name="location",
+                                default_value=CalendarState.form_location,
+                                max_length=LOCATION_MAX,
+                            ),
+                            _error("location"),
+                        ),
+                        _guests_editor(),
+                        _video_call(),
+                        labelled(
+                            "Description",
+                            "event-description",
+                            rx.text_area(
+                                id="event-description",
+                                name="description",
+                                default_value=CalendarState.form_description,
+                                max_length=DESCRIPTION_MAX,
+                                rows="4",
+                            ),
+                            _error("description"),
+                        ),
+                        rx.cond(
+                            CalendarState.form_error != "",
+                            rx.callout(
+                                CalendarState.form_error,
+                                icon="triangle-alert",
+                                color_scheme="red",
+                                role="alert",
+                                width="100%",
+                            ),
+                        ),
+                        rx.hstack(
+                            rx.cond(
+                                CalendarState.editing,
+                                rx.button(
+                                    rx.icon("trash-2", size=14),
+                                    "Delete",
+                                    type="button",
+                                    color_scheme="red",
+                                    variant="soft",
+                                    on_click=CalendarState.delete_event,
+                                ),
+                            ),
+                            rx.spacer(),
+                            rx.dialog.close(
+                                rx.button("Cancel", type="button", variant="soft", color_scheme="gray")
+                            ),
+                            rx.button("Save", type="submit"),
+                            width="100%",
+                        ),
+                        spacing="3",
                     ),
-                    spacing="3",
+                    on_submit=CalendarState.save_event,
+                    reset_on_submit=False,
+                    key=CalendarState.form_key,
                 ),
-                on_submit=CalendarState.save_event,
-                reset_on_submit=False,
-                key=CalendarState.form_key,
             ),
             max_width="560px",
         ),

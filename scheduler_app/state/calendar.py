@@ -10,10 +10,14 @@ import reflex as rx
 import structlog
 from pymongo.errors import PyMongoError
 
+from scheduler_app.backend.api.routes.web_auth import frontend_url
 from scheduler_app.backend.db import collections
+from scheduler_app.backend.email_address import normalize_email
 from scheduler_app.backend.errors import DomainError, NotFoundError
+from scheduler_app.backend.events import attendees
 from scheduler_app.backend.events import calendars as calendar_service
 from scheduler_app.backend.events import service as event_service
+from scheduler_app.backend.events.access import Viewer
 from scheduler_app.backend.events.schemas import (
     CalendarCreate,
     CalendarPublic,
@@ -23,8 +27,10 @@ from scheduler_app.backend.events.schemas import (
     EventUpdate,
 )
 from scheduler_app.backend.events.timing import parse_instant, parse_zone
+from scheduler_app.backend.models import AttendeeDoc, EventDoc
 from scheduler_app.backend.observability import UI_ACTIONS
 from scheduler_app.state.event_form_values import (
+    describe_when,
     event_to_form,
     form_to_times,
     move_to_times,
@@ -36,6 +42,9 @@ log = structlog.get_logger("scheduler_app.calendar")
 DATABASE_DOWN = "Can't reach the database. Your change was not saved; try again in a moment."
 MAX_EVENTS_IN_VIEW = 5_000
 VIEWS = ("timeGridWeek", "timeGridDay", "dayGridMonth", "listWeek")
+
+
+INVITATION_COLORS = {"needsAction": "#64748b", "tentative": "#94a3b8", "declined": "#cbd5e1"}
 
 
 def _calendar_event(event: EventPublic, color: str) -> dict[str, Any]:
@@ -82,6 +91,15 @@ class CalendarState(SessionState):
     form_calendar_id: str = ""
     form_error: str = ""
     form_field_errors: dict[str, str] = {}
+    form_guests: list[dict[str, Any]] = []
+    form_guest_email: str = ""
+    form_guest_error: str = ""
+    form_video_call: bool = False
+    form_conference_url: str = ""
+    form_is_guest: bool = False
+    form_organizer: str = ""
+    form_my_response: str = ""
+    form_when_text: str = ""
     _form_etag: str = ""
 
     calendar_dialog_open: bool = False
@@ -93,6 +111,8 @@ class CalendarState(SessionState):
 
     @rx.var
     def form_heading(self) -> str:
+        if self.form_is_guest:
+            return self.form_title
         return "Edit event" if self.form_event_id else "New event"
 
     # ----- loading -------------------------------------------------------------------------------
@@ -132,18 +152,27 @@ class CalendarState(SessionState):
                     start=parse_instant(self.range_start, zone, "start"),
                     end=parse_instant(self.range_end, zone, "end"),
                     calendar_ids=visible,
+                    include_invitations=True,
                     cursor=cursor,
                     limit=event_service.MAX_PAGE_SIZE,
                     viewer_zone=zone.key,
                 ),
             )
             loaded += [
-                _calendar_event(EventPublic.of(event), colors.get(event.calendar_id, "#3b82f6"))
-                for event in page
+                _calendar_event(EventPublic.of(event), self._color_for(event, colors)) for event in page
             ]
             if cursor is None or len(loaded) >= MAX_EVENTS_IN_VIEW:
                 break
         self.events = loaded
+
+    def _color_for(self, event: EventDoc, colors: dict[str, str]) -> str:
+        """Own events in their calendar's colour; invitations grey until accepted."""
+        if event.owner_id == self._user_id:
+            return colors.get(event.calendar_id, "#3b82f6")
+        mine = next((guest for guest in event.attendees if guest.email == self.user_email), None)
+        status = mine.response_status if mine else "needsAction"
+        default = next((c["color"] for c in self.calendars if c["is_default"]), "#3b82f6")
+        return INVITATION_COLORS.get(status, default)
 
     async def _refresh(self) -> None:
         """Show the server's truth: after a change, or to roll back a refused one."""
@@ -228,6 +257,14 @@ class CalendarState(SessionState):
         self.form_time_zone = values.get("time_zone") or self.display_time_zone
         self.form_calendar_id = values.get("calendar_id") or default_calendar
         self._form_etag = values.get("etag", "")
+        self.form_guests = values.get("guests", [])
+        self.form_guest_email, self.form_guest_error = "", ""
+        self.form_conference_url = values.get("conference_url", "")
+        self.form_video_call = bool(self.form_conference_url)
+        self.form_is_guest = bool(values.get("is_guest", False))
+        self.form_organizer = values.get("organizer", "")
+        self.form_my_response = values.get("my_response", "")
+        self.form_when_text = values.get("when_text", "")
         self.form_error = ""
         self.form_field_errors = {}
         self.form_key += 1
@@ -264,6 +301,7 @@ class CalendarState(SessionState):
         except PyMongoError:
             return rx.toast.error(DATABASE_DOWN)
         public = EventPublic.of(event)
+        mine = next((guest for guest in event.attendees if guest.email == self.user_email), None)
         self._open_form(
             event_id=event.id,
             title=event.title,
@@ -272,9 +310,82 @@ class CalendarState(SessionState):
             all_day=event.all_day,
             calendar_id=event.calendar_id,
             etag=event.etag,
+            guests=[_guest_row(guest, frontend_url("")) for guest in event.attendees],
+            conference_url=event.conference.url if event.conference else "",
+            is_guest=event.owner_id != self._user_id,
+            organizer=event.organizer_name or event.organizer_email,
+            my_response=mine.response_status if mine else "",
+            when_text=describe_when(public, self.display_time_zone),
             **event_to_form(public),
         )
         return None
+
+    # ----- guests and meeting links --------------------------------------------------------------
+
+    @rx.event
+    def set_form_guest_email(self, value: str) -> None:
+        self.form_guest_email = value
+        self.form_guest_error = ""
+
+    @rx.event
+    def add_guest(self) -> None:
+        try:
+            email = normalize_email(self.form_guest_email, "guest")
+        except DomainError as error:
+            self.form_guest_error = error.errors[0].message if error.errors else error.detail
+            return
+        if email == self.user_email:
+            self.form_guest_error = "You are the organiser; you don't need an invitation."
+            return
+        if all(guest["email"] != email for guest in self.form_guests):
+            self.form_guests = [
+                *self.form_guests,
+                {"email": email, "response_status": "needsAction", "optional": False, "link": ""},
+            ]
+        self.form_guest_email = ""
+
+    @rx.event
+    def guest_key_down(self, key: str) -> None:
+        """Enter in the guest field adds the guest (the field is outside the form, so it never submits)."""
+        if key == "Enter":
+            self.add_guest()
+
+    @rx.event
+    def remove_guest(self, email: str) -> None:
+        self.form_guests = [guest for guest in self.form_guests if guest["email"] != email]
+
+    @rx.event
+    def set_guest_optional(self, email: str, optional: bool) -> None:
+        self.form_guests = [
+            {**guest, "optional": bool(optional)} if guest["email"] == email else guest
+            for guest in self.form_guests
+        ]
+
+    @rx.event
+    def set_form_video_call(self, wanted: bool) -> None:
+        self.form_video_call = bool(wanted)
+
+    @rx.event
+    async def respond(self, status: str) -> rx.event.EventSpec | None:
+        """The signed-in guest answers the invitation open in the dialog."""
+        if ended := await self.session_ended():
+            return ended
+        try:
+            await attendees.respond(
+                collections(),
+                Viewer(self._user_id, self.user_email),
+                self.form_event_id,
+                status,  # type: ignore[arg-type]
+            )
+        except DomainError as error:
+            self.form_error = error.detail
+            return None
+        except PyMongoError:
+            self.form_error = DATABASE_DOWN
+            return None
+        self.event_dialog_open = False
+        await self._refresh()
+        return rx.toast.success(RESPONSE_TOASTS.get(status, "Answer saved."))
 
     @rx.event
     def set_event_dialog_open(self, is_open: bool) -> None:
@@ -313,12 +424,25 @@ class CalendarState(SessionState):
         db = collections()
         try:
             start, end = form_to_times(self.form_start, self.form_end, self.form_all_day, zone)
+            fields["attendees"] = [
+                {"email": guest["email"], "optional": bool(guest["optional"])} for guest in self.form_guests
+            ]
+            if self.form_video_call and not self.form_conference_url:
+                fields["conference"] = {"provider": "jitsi"}
+            elif not self.form_video_call and self.form_conference_url:
+                fields["conference"] = None
             if self.form_event_id:
                 await event_service.update_event(
                     db,
                     self._user_id,
                     self.form_event_id,
-                    EventUpdate.model_validate({**fields, "start": start, "end": end}),
+                    EventUpdate.model_validate(
+                        {
+                            **{k: v for k, v in fields.items() if v is not None or k == "conference"},
+                            "start": start,
+                            "end": end,
+                        }
+                    ),
                     zone,
                     if_match=self._form_etag or None,
                 )
@@ -327,7 +451,9 @@ class CalendarState(SessionState):
                 await event_service.create_event(
                     db,
                     self._user_id,
-                    EventCreate.model_validate({**fields, "start": start, "end": end}),
+                    EventCreate.model_validate(
+                        {**{k: v for k, v in fields.items() if v is not None}, "start": start, "end": end}
+                    ),
                     zone,
                 )
                 action = "create"
@@ -407,6 +533,22 @@ class CalendarState(SessionState):
         UI_ACTIONS.labels("move", "ok").inc()
         await self._refresh()
         return None
+
+
+RESPONSE_TOASTS = {
+    "accepted": "You accepted the invitation.",
+    "tentative": "You answered maybe.",
+    "declined": "You declined the invitation.",
+}
+
+
+def _guest_row(guest: AttendeeDoc, base_url: str) -> dict[str, Any]:
+    return {
+        "email": guest.email,
+        "response_status": guest.response_status,
+        "optional": guest.optional,
+        "link": f"{base_url}/invitation/{guest.rsvp_token}",
+    }
 
 
 def _field_messages(error: ValueError) -> dict[str, str]:

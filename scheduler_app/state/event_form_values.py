@@ -94,3 +94,20 @@ def move_to_times(start: str, end: str, all_day: bool, zone: str) -> tuple[Event
         EventTime(date_time=begin.isoformat(), time_zone=zone),
         EventTime(date_time=finish.isoformat(), time_zone=zone),
     )
+
+
+def describe_when(event: EventPublic, zone: str) -> str:
+    """A one-line, human reading of when an event happens, in `zone` (dates for all-day events)."""
+    if event.start.date is not None and event.end.date is not None:
+        first = dt.date.fromisoformat(event.start.date)
+        last = dt.date.fromisoformat(event.end.date) - dt.timedelta(days=1)
+        if first == last:
+            return f"{first:%a %d %b %Y} (all day)"
+        return f"{first:%a %d %b} – {last:%a %d %b %Y} (all day)"
+    assert event.start.date_time and event.end.date_time
+    local = zoneinfo.ZoneInfo(zone)
+    start = dt.datetime.fromisoformat(event.start.date_time).astimezone(local)
+    end = dt.datetime.fromisoformat(event.end.date_time).astimezone(local)
+    if start.date() == end.date():
+        return f"{start:%a %d %b %Y, %H:%M} – {end:%H:%M} ({zone})"
+    return f"{start:%a %d %b %Y, %H:%M} – {end:%a %d %b %Y, %H:%M} ({zone})"

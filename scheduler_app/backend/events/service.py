@@ -216,7 +216,8 @@ class EventRange:
     cursor: str | None = None
     limit: int = DEFAULT_PAGE_SIZE
     viewer_zone: str = "UTC"
-    include_invitations: bool = True
+    # Events the user is invited to; by default only when no calendar filter is given.
+    include_invitations: bool | None = None
 
 
 def encode_cursor(event: EventDoc) -> str:
@@ -261,11 +262,14 @@ async def list_events(
     invitations_for: str | None = None
     if request.calendar_ids is None:
         calendar_ids = [calendar.id for calendar in await list_calendars(db, user_id)]
-        if request.include_invitations:
-            user = await db.users.find_one({"_id": user_id}, {"email": 1})
-            invitations_for = user["email"] if user else None
     else:
         calendar_ids = [(await get_calendar(db, user_id, cid)).id for cid in request.calendar_ids]
+    with_invitations = request.include_invitations
+    if with_invitations is None:
+        with_invitations = request.calendar_ids is None
+    if with_invitations:
+        user = await db.users.find_one({"_id": user_id}, {"email": 1})
+        invitations_for = user["email"] if user else None
     scopes = calendar_ids + ([attendee_scope(invitations_for)] if invitations_for else [])
     if not scopes:
         return [], None
