@@ -31,7 +31,9 @@ async def test_invite_a_user_and_an_outsider_who_both_answer(
     await dialog.get_by_label("Ends", exact=True).fill(f"{tuesday}T14:00")
     for email in (guest_email, "partner@outside.example"):
         await dialog.get_by_role("textbox", name="Guests").fill(email)
-        await dialog.get_by_role("textbox", name="Guests").press("Enter")  # adds the guest, does not save the event
+        await dialog.get_by_role("textbox", name="Guests").press(
+            "Enter"
+        )  # adds the guest, does not save the event
     await expect(
         dialog.get_by_role("list", name="Guests").get_by_text("partner@outside.example")
     ).to_be_visible()
