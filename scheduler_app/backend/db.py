@@ -26,6 +26,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("time_keys", ASCENDING)], name="by_calendar_week"),
         IndexModel([("calendar_id", ASCENDING), ("start_utc", ASCENDING)], name="by_calendar_start"),
         IndexModel([("attendees.rsvp_token", ASCENDING)], name="by_rsvp_token"),
+        IndexModel([("recurring_event_id", ASCENDING)], name="overrides_by_series"),
     ],
 }
 

@@ -142,13 +142,23 @@ class EventDoc(Document):
     organizer_name: str = ""
     attendees: list[AttendeeDoc] = Field(default_factory=list)
     conference: ConferenceDoc | None = None
+    # A recurring series ("master"): its RFC 5545 lines; `end_utc` then bounds the whole series (for
+    # range queries) and `first_end_utc` ends the first occurrence.
+    recurrence: list[str] = Field(default_factory=list)
+    is_series: bool = False
+    first_end_utc: dt.datetime | None = None
+    # One changed occurrence of a series ("override"): its master and original start.
+    recurring_event_id: str | None = None
+    recurrence_id: str | None = None
     etag: str = Field(default_factory=new_id)
     created_at: dt.datetime = Field(default_factory=utc_now)
     updated_at: dt.datetime = Field(default_factory=utc_now)
 
-    @field_validator("start_utc", "end_utc", "created_at", "updated_at")
+    @field_validator("start_utc", "end_utc", "first_end_utc", "created_at", "updated_at")
     @classmethod
-    def _aware_utc(cls, value: dt.datetime) -> dt.datetime:
+    def _aware_utc(cls, value: dt.datetime | None) -> dt.datetime | None:
+        if value is None:
+            return None
         if value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)
         return value.astimezone(dt.UTC)

@@ -243,6 +243,114 @@ def _guest_view() -> rx.Component:
     )
 
 
+def _repeat_controls() -> rx.Component:
+    """Repeat presets (as Google Calendar offers them) and when the repetition ends."""
+    return rx.cond(
+        CalendarState.show_repeat,
+        rx.vstack(
+            labelled(
+                "Repeat",
+                "event-repeat",
+                rx.el.select(
+                    rx.foreach(
+                        CalendarState.repeat_options,
+                        lambda option: rx.el.option(option[1], value=option[0]),
+                    ),
+                    id="event-repeat",
+                    value=CalendarState.form_repeat,
+                    on_change=CalendarState.set_form_repeat,
+                    class_name="native-select",
+                ),
+                _error("recurrence"),
+            ),
+            rx.cond(
+                CalendarState.form_repeat != "none",
+                rx.hstack(
+                    labelled(
+                        "Ends",
+                        "event-repeat-ends",
+                        rx.el.select(
+                            rx.el.option("Never", value="never"),
+                            rx.el.option("On a date", value="on"),
+                            rx.el.option("After a number of times", value="after"),
+                            id="event-repeat-ends",
+                            value=CalendarState.form_repeat_ends,
+                            on_change=CalendarState.set_form_repeat_ends,
+                            class_name="native-select",
+                        ),
+                    ),
+                    rx.match(
+                        CalendarState.form_repeat_ends,
+                        (
+                            "on",
+                            labelled(
+                                "Last day",
+                                "event-repeat-until",
+                                rx.input(
+                                    id="event-repeat-until",
+                                    type="date",
+                                    value=CalendarState.form_repeat_until,
+                                    on_change=CalendarState.set_form_repeat_until,
+                                ),
+                                _error("repeat_until"),
+                            ),
+                        ),
+                        (
+                            "after",
+                            labelled(
+                                "Times",
+                                "event-repeat-count",
+                                rx.input(
+                                    id="event-repeat-count",
+                                    type="number",
+                                    min=1,
+                                    max=1000,
+                                    value=CalendarState.form_repeat_count,
+                                    on_change=CalendarState.set_form_repeat_count,
+                                ),
+                                _error("repeat_count"),
+                            ),
+                        ),
+                        rx.fragment(),
+                    ),
+                    width="100%",
+                    align="end",
+                ),
+            ),
+            width="100%",
+            spacing="2",
+        ),
+    )
+
+
+def _scope_choice() -> rx.Component:
+    """For an occurrence of a series: which occurrences a save or delete applies to."""
+    return rx.cond(
+        CalendarState.form_is_occurrence,
+        rx.el.fieldset(
+            rx.el.legend("Apply changes to", class_name="field-label"),
+            rx.radio_group.root(
+                rx.hstack(
+                    rx.radio_group.item("This event", value="this", aria_label="This event"),
+                    rx.text("This event", size="2"),
+                    rx.radio_group.item(
+                        "This and following events", value="following", aria_label="This and following events"
+                    ),
+                    rx.text("This and following events", size="2"),
+                    rx.radio_group.item("All events", value="all", aria_label="All events"),
+                    rx.text("All events", size="2"),
+                    spacing="2",
+                    align="center",
+                    wrap="wrap",
+                ),
+                value=CalendarState.form_scope,
+                on_change=CalendarState.set_form_scope,
+            ),
+            class_name="plain-fieldset",
+        ),
+    )
+
+
 def _calendar_option(calendar: rx.Var[dict[str, Any]]) -> rx.Component:
     return rx.el.option(calendar["name"].to(str), value=calendar["id"].to(str))
 
@@ -316,6 +424,7 @@ def event_dialog() -> rx.Component:
                             ),
                             _error("location"),
                         ),
+                        _repeat_controls(),
                         _guests_editor(),
                         _video_call(),
                         labelled(
@@ -330,6 +439,7 @@ def event_dialog() -> rx.Component:
                             ),
                             _error("description"),
                         ),
+                        _scope_choice(),
                         rx.cond(
                             CalendarState.form_error != "",
                             rx.callout(

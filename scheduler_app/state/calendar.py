@@ -26,14 +26,19 @@ from scheduler_app.backend.events.schemas import (
     EventPublic,
     EventUpdate,
 )
+from scheduler_app.backend.events.series import SCOPES
 from scheduler_app.backend.events.timing import parse_instant, parse_zone
 from scheduler_app.backend.models import AttendeeDoc, EventDoc
 from scheduler_app.backend.observability import UI_ACTIONS
 from scheduler_app.state.event_form_values import (
+    REPEAT_NONE,
     describe_when,
     event_to_form,
     form_to_times,
     move_to_times,
+    repeat_choices,
+    repeat_form,
+    repeat_lines,
     selection_to_form,
 )
 from scheduler_app.state.session import SessionState
@@ -100,6 +105,13 @@ class CalendarState(SessionState):
     form_organizer: str = ""
     form_my_response: str = ""
     form_when_text: str = ""
+    form_repeat: str = "none"
+    form_repeat_ends: str = "never"
+    form_repeat_until: str = ""
+    form_repeat_count: str = "10"
+    form_is_occurrence: bool = False
+    form_scope: str = "this"
+    _form_custom_rule: list[str] = []
     _form_etag: str = ""
 
     calendar_dialog_open: bool = False
@@ -108,6 +120,23 @@ class CalendarState(SessionState):
     @rx.var
     def editing(self) -> bool:
         return self.form_event_id != ""
+
+    @rx.var
+    def repeat_options(self) -> list[list[str]]:
+        """[key, label] pairs of the repeat menu for the chosen start day."""
+        try:
+            start = dt.date.fromisoformat(self.form_start[:10])
+        except ValueError:
+            start = dt.date.today()
+        options = [list(choice) for choice in repeat_choices(start)]
+        if self.form_repeat == "custom":
+            options.append(["custom", "Custom (kept as it is)"])
+        return options
+
+    @rx.var
+    def show_repeat(self) -> bool:
+        """Repetition is chosen for a new or single event, or for all events of a series."""
+        return not self.form_is_occurrence or self.form_scope == "all"
 
     @rx.var
     def form_heading(self) -> str:
@@ -265,6 +294,14 @@ class CalendarState(SessionState):
         self.form_organizer = values.get("organizer", "")
         self.form_my_response = values.get("my_response", "")
         self.form_when_text = values.get("when_text", "")
+        repeat = values.get("repeat", {})
+        self.form_repeat = repeat.get("repeat", REPEAT_NONE)
+        self.form_repeat_ends = repeat.get("repeat_ends", "never")
+        self.form_repeat_until = repeat.get("repeat_until", "")
+        self.form_repeat_count = repeat.get("repeat_count", "") or "10"
+        self._form_custom_rule = values.get("custom_lines", [])
+        self.form_is_occurrence = bool(values.get("is_occurrence", False))
+        self.form_scope = "this"
         self.form_error = ""
         self.form_field_errors = {}
         self.form_key += 1
@@ -302,6 +339,12 @@ class CalendarState(SessionState):
             return rx.toast.error(DATABASE_DOWN)
         public = EventPublic.of(event)
         mine = next((guest for guest in event.attendees if guest.email == self.user_email), None)
+        lines: list[str] = []
+        if event.recurring_event_id:
+            master = await collections().events.find_one({"_id": event.recurring_event_id}, {"recurrence": 1})
+            lines = list((master or {}).get("recurrence", []))
+        local_start = event_to_form(public)["start"][:10]
+        repeat = repeat_form(lines, dt.date.fromisoformat(local_start), event.time_zone)
         self._open_form(
             event_id=event.id,
             title=event.title,
@@ -316,9 +359,46 @@ class CalendarState(SessionState):
             organizer=event.organizer_name or event.organizer_email,
             my_response=mine.response_status if mine else "",
             when_text=describe_when(public, self.display_time_zone),
+            repeat=repeat,
+            custom_lines=lines if repeat["repeat"] == "custom" else [],
+            is_occurrence=event.recurring_event_id is not None,
             **event_to_form(public),
         )
         return None
+
+    @rx.event
+    def set_form_repeat(self, value: str) -> None:
+        self.form_repeat = value
+
+    @rx.event
+    def set_form_repeat_ends(self, value: str) -> None:
+        self.form_repeat_ends = value
+
+    @rx.event
+    def set_form_repeat_until(self, value: str) -> None:
+        self.form_repeat_until = value
+
+    @rx.event
+    def set_form_repeat_count(self, value: str) -> None:
+        self.form_repeat_count = value
+
+    @rx.event
+    def set_form_scope(self, value: str) -> None:
+        if value in SCOPES:
+            self.form_scope = value
+
+    def _repeat_lines(self, zone: str) -> list[str]:
+        if self.form_repeat == "custom":
+            return list(self._form_custom_rule)
+        return repeat_lines(
+            self.form_repeat,
+            dt.date.fromisoformat(self.form_start[:10]),
+            self.form_repeat_ends,
+            self.form_repeat_until,
+            self.form_repeat_count,
+            zone,
+            self.form_all_day,
+        )
 
     # ----- guests and meeting links --------------------------------------------------------------
 
@@ -427,6 +507,8 @@ class CalendarState(SessionState):
             fields["attendees"] = [
                 {"email": guest["email"], "optional": bool(guest["optional"])} for guest in self.form_guests
             ]
+            if self.show_repeat and self.form_start:
+                fields["recurrence"] = self._repeat_lines(zone)
             if self.form_video_call and not self.form_conference_url:
                 fields["conference"] = {"provider": "jitsi"}
             elif not self.form_video_call and self.form_conference_url:
@@ -445,6 +527,7 @@ class CalendarState(SessionState):
                     ),
                     zone,
                     if_match=self._form_etag or None,
+                    scope=self.form_scope if self.form_is_occurrence else "this",  # type: ignore[arg-type]
                 )
                 action = "update"
             else:
@@ -483,7 +566,11 @@ class CalendarState(SessionState):
             return ended
         try:
             await event_service.delete_event(
-                collections(), self._user_id, self.form_event_id, self._form_etag or None
+                collections(),
+                self._user_id,
+                self.form_event_id,
+                self._form_etag or None,
+                scope=self.form_scope if self.form_is_occurrence else "this",  # type: ignore[arg-type]
             )
         except DomainError as error:
             self.form_error = error.detail

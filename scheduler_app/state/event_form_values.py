@@ -111,3 +111,99 @@ def describe_when(event: EventPublic, zone: str) -> str:
     if start.date() == end.date():
         return f"{start:%a %d %b %Y, %H:%M} – {end:%H:%M} ({zone})"
     return f"{start:%a %d %b %Y, %H:%M} – {end:%a %d %b %Y, %H:%M} ({zone})"
+
+
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+ORDINALS = ("first", "second", "third", "fourth", "last")
+REPEAT_NONE = "none"
+
+
+def repeat_choices(start: dt.date) -> list[tuple[str, str]]:
+    """(key, label) of the repeat presets for a series starting on `start`, as Google Calendar offers."""
+    nth = (start.day - 1) // 7
+    weekday = f"{start:%A}"
+    return [
+        (REPEAT_NONE, "Does not repeat"),
+        ("daily", "Daily"),
+        ("weekly", f"Weekly on {weekday}"),
+        ("weekdays", "Every weekday (Monday to Friday)"),
+        ("monthly_day", f"Monthly on day {start.day}"),
+        ("monthly_nth", f"Monthly on the {ORDINALS[min(nth, 4)]} {weekday}"),
+        ("yearly", f"Annually on {start:%B} {start.day}"),
+    ]
+
+
+def _preset_rule(preset: str, start: dt.date) -> str:
+    code = WEEKDAY_CODES[start.weekday()]
+    nth = (start.day - 1) // 7 + 1
+    position = -1 if nth >= 5 else nth
+    return {
+        "daily": "FREQ=DAILY",
+        "weekly": f"FREQ=WEEKLY;BYDAY={code}",
+        "weekdays": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+        "monthly_day": f"FREQ=MONTHLY;BYMONTHDAY={start.day}",
+        "monthly_nth": f"FREQ=MONTHLY;BYDAY={position}{code}",
+        "yearly": f"FREQ=YEARLY;BYMONTH={start.month};BYMONTHDAY={start.day}",
+    }[preset]
+
+
+def repeat_lines(
+    preset: str, start: dt.date, ends: str, until: str, count: str, zone: str, all_day: bool
+) -> list[str]:
+    """RFC 5545 lines for the form's repeat choice; `ends` is never / on (a date) / after (N times)."""
+    if preset == REPEAT_NONE:
+        return []
+    rule = _preset_rule(preset, start)
+    if ends == "after":
+        if not count.isdigit() or not 1 <= int(count) <= 1000:
+            raise InvalidInputError(
+                "Repeat how many times?", [FieldProblem("repeat_count", "Use 1 to 1000 times.")]
+            )
+        rule += f";COUNT={int(count)}"
+    elif ends == "on":
+        try:
+            last_day = dt.date.fromisoformat(until)
+        except ValueError:
+            raise InvalidInputError(
+                "Repeat until when?", [FieldProblem("repeat_until", "Pick the last day.")]
+            ) from None
+        if last_day < start:
+            raise InvalidInputError(
+                "The repetition ends before it starts.",
+                [FieldProblem("repeat_until", "Pick a day after the start.")],
+            )
+        if all_day:
+            rule += f";UNTIL={last_day:%Y%m%d}"
+        else:
+            day_end = dt.datetime.combine(last_day, dt.time(23, 59, 59), zoneinfo.ZoneInfo(zone))
+            rule += f";UNTIL={day_end.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
+    return [f"RRULE:{rule}"]
+
+
+def repeat_form(lines: list[str], start: dt.date, zone: str = "UTC") -> dict[str, str]:
+    """The form's repeat fields for existing lines; rules no preset produces show as "custom"."""
+    rrule = next((line[len("RRULE:") :] for line in lines if line.upper().startswith("RRULE:")), "")
+    if not rrule:
+        return {"repeat": REPEAT_NONE, "repeat_ends": "never", "repeat_until": "", "repeat_count": ""}
+    parts = dict(part.split("=", 1) for part in rrule.split(";") if "=" in part)
+    ends, until, count = "never", "", ""
+    if "COUNT" in parts:
+        ends, count = "after", parts.pop("COUNT")
+    if "UNTIL" in parts:
+        raw = parts.pop("UNTIL")
+        ends, until = "on", f"{raw[:4]}-{raw[4:6]}-{raw[6:8]}"
+        if raw.endswith("Z"):
+            instant = dt.datetime.strptime(raw, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+            until = instant.astimezone(zoneinfo.ZoneInfo(zone)).date().isoformat()
+    core = ";".join(f"{key}={value}" for key, value in parts.items())
+    for preset, _ in repeat_choices(start)[1:]:
+        expected = dict(part.split("=", 1) for part in _preset_rule(preset, start).split(";"))
+        if parts == expected:
+            return {"repeat": preset, "repeat_ends": ends, "repeat_until": until, "repeat_count": count}
+    return {
+        "repeat": "custom",
+        "repeat_ends": ends,
+        "repeat_until": until,
+        "repeat_count": count,
+        "rule": core,
+    }

@@ -7,6 +7,7 @@ from typing import Literal
 
 from scheduler_app.backend.db import Collections
 from scheduler_app.backend.errors import ForbiddenError, NotFoundError
+from scheduler_app.backend.events.series import occurrence_by_id
 from scheduler_app.backend.models import EventDoc, UserDoc
 
 EventRole = Literal["organizer", "attendee"]
@@ -43,6 +44,8 @@ async def readable_event(db: Collections, who: Viewer, event_id: str) -> tuple[E
     """An event the viewer organises or is invited to; anything else is "not found"."""
     document = await db.events.find_one({"_id": event_id})
     event = EventDoc.from_mongo(document) if document else None
+    if event is None and (found := await occurrence_by_id(db, event_id)) is not None:
+        event = found[1]  # an unchanged occurrence of a series: the series' access applies
     role = event_role(event, who) if event else None
     if event is None or role is None:
         raise NotFoundError("No such event.")

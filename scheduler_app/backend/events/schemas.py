@@ -101,6 +101,10 @@ class EventCreate(SQLModel):
     end: EventTime
     attendees: list[AttendeeIn] = Field(default_factory=list, max_length=ATTENDEES_MAX)
     conference: ConferenceRequest | None = None
+    recurrence: list[str] = Field(
+        default_factory=list,
+        description='RFC 5545 lines, e.g. ["RRULE:FREQ=WEEKLY;BYDAY=MO", "EXDATE:20260309T080000Z"].',
+    )
 
     @field_validator("title")
     @classmethod
@@ -126,6 +130,9 @@ class EventUpdate(SQLModel):
     conference: ConferenceRequest | None = Field(
         default=None, description="A provider to add a meeting link; `null` removes the link."
     )
+    recurrence: list[str] | None = Field(
+        default=None, description="New RFC 5545 lines for a series (scope `all`); `[]` ends repetition."
+    )
 
     @field_validator("title")
     @classmethod
@@ -148,6 +155,9 @@ class EventPublic(SQLModel):
     organizer: Organizer
     attendees: list[AttendeePublic]
     conference: ConferencePublic | None
+    recurrence: list[str] = Field(default_factory=list)
+    recurring_event_id: str | None = None
+    original_start: EventTime | None = None
     etag: str
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -163,7 +173,8 @@ class EventPublic(SQLModel):
             start = EventTime(
                 date_time=event.start_utc.astimezone(zone).isoformat(), time_zone=event.time_zone
             )
-            end = EventTime(date_time=event.end_utc.astimezone(zone).isoformat(), time_zone=event.time_zone)
+            end_utc = event.first_end_utc if event.is_series and event.first_end_utc else event.end_utc
+            end = EventTime(date_time=end_utc.astimezone(zone).isoformat(), time_zone=event.time_zone)
         return cls(
             id=event.id,
             calendar_id=event.calendar_id,
@@ -179,10 +190,25 @@ class EventPublic(SQLModel):
                 if event.conference
                 else None
             ),
+            recurrence=list(event.recurrence),
+            recurring_event_id=event.recurring_event_id,
+            original_start=_original_start(event),
             etag=event.etag,
             created_at=event.created_at,
             updated_at=event.updated_at,
         )
+
+
+def _original_start(event: EventDoc) -> EventTime | None:
+    """An occurrence's original start, read from its recurrence id (`20260302T080000Z` / `20260302`)."""
+    rid = event.recurrence_id
+    if not rid:
+        return None
+    if len(rid) == 8:
+        return EventTime(date=f"{rid[:4]}-{rid[4:6]}-{rid[6:]}")
+    instant = dt.datetime.strptime(rid, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+    zone = zoneinfo.ZoneInfo(event.time_zone)
+    return EventTime(date_time=instant.astimezone(zone).isoformat(), time_zone=event.time_zone)
 
 
 class EventPage(SQLModel):

@@ -10,18 +10,20 @@ import zoneinfo
 from dataclasses import dataclass
 
 from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
 
 from scheduler_app.backend.db import Collections
 from scheduler_app.backend.errors import (
     FieldProblem,
     InvalidInputError,
+    NotFoundError,
     PreconditionFailedError,
 )
-from scheduler_app.backend.events import timing
+from scheduler_app.backend.events import recurrence, series, timing
 from scheduler_app.backend.events.access import editable_event, readable_event, viewer
 from scheduler_app.backend.events.attendees import invitation_list
 from scheduler_app.backend.events.calendars import get_calendar, list_calendars
-from scheduler_app.backend.events.schemas import EventCreate, EventPublic, EventTime, EventUpdate
+from scheduler_app.backend.events.schemas import AttendeeIn, EventCreate, EventPublic, EventTime, EventUpdate
 from scheduler_app.backend.meetings.providers import meeting_provider
 from scheduler_app.backend.models import AttendeeDoc, ConferenceDoc, EventDoc, new_id, utc_now
 from scheduler_app.settings import get_settings
@@ -77,16 +79,27 @@ def _index_keys(
     return keys
 
 
-def _timing_fields(calendar_id: str, when: timing.EventTiming, attendees: list[AttendeeDoc]) -> dict:
-    return {
+def _timing_fields(
+    calendar_id: str, when: timing.EventTiming, attendees: list[AttendeeDoc], lines: list[str] | None = None
+) -> dict:
+    """Where an event sits in time and in the index; with recurrence lines, as a series."""
+    fields = {
         "all_day": when.all_day,
         "start_utc": when.start_utc,
         "end_utc": when.end_utc,
         "start_date": when.start_date.isoformat() if when.start_date else None,
         "end_date": when.end_date.isoformat() if when.end_date else None,
         "time_zone": when.time_zone,
-        "time_keys": _index_keys(calendar_id, attendees, when.start_utc, when.end_utc),
+        "recurrence": [],
+        "is_series": False,
+        "first_end_utc": None,
     }
+    span_start, span_end = when.start_utc, when.end_utc
+    if lines:
+        series_fields, span_start, span_end = series.series_placement(when, lines)
+        fields.update(series_fields)
+    fields["time_keys"] = _index_keys(calendar_id, attendees, span_start, span_end)
+    return fields
 
 
 async def create_event(db: Collections, user_id: str, data: EventCreate, default_zone: str) -> EventDoc:
@@ -109,7 +122,7 @@ async def create_event(db: Collections, user_id: str, data: EventCreate, default
         organizer_name=organizer.get("name", ""),
         attendees=attendees,
         conference=conference,
-        **_timing_fields(calendar.id, when, attendees),
+        **_timing_fields(calendar.id, when, attendees, data.recurrence),
     )
     await db.events.insert_one(event.to_mongo())
     return event
@@ -135,8 +148,9 @@ async def update_event(
     data: EventUpdate,
     default_zone: str,
     if_match: str | None = None,
+    scope: series.Scope = "this",
 ) -> EventDoc:
-    """Apply a partial update atomically.
+    """Apply a partial update atomically; on an occurrence, to it, it and the following, or all.
 
     With `if_match` the update happens only on that exact version (else 412); without it, a concurrent
     writer makes us re-read and re-apply, so the last writer wins as HTTP semantics expect.
@@ -152,11 +166,25 @@ async def update_event(
     who = await viewer(db, user_id)
     for _ in range(UNCONDITIONAL_UPDATE_ATTEMPTS):
         current = await editable_event(db, who, event_id)
+        if current.recurring_event_id and scope != "this":
+            return await _update_series_from(db, user_id, current, data, default_zone, if_match, scope)
+        if current.recurring_event_id and data.recurrence is not None:
+            raise InvalidInputError(
+                "One occurrence cannot repeat on its own.",
+                [FieldProblem("recurrence", "Change the repetition for all events (scope=all).")],
+            )
         if if_match is not None and if_match != current.etag:
             raise PreconditionFailedError()
         changes = await _changes(db, user_id, current, data)
+        if _is_unsaved_occurrence(current):
+            override = EventDoc.model_validate({**current.model_dump(), **changes})
+            try:
+                await db.events.insert_one(override.to_mongo())
+            except DuplicateKeyError:
+                continue  # changed at the same moment elsewhere: apply on top of that override
+            return override
         document = await db.events.find_one_and_update(
-            {"_id": event_id, "owner_id": user_id, "etag": current.etag},
+            {"_id": current.id, "owner_id": user_id, "etag": current.etag},
             {"$set": changes},
             return_document=ReturnDocument.AFTER,
         )
@@ -167,11 +195,146 @@ async def update_event(
     raise PreconditionFailedError("The event keeps changing; reload and retry.")
 
 
+def _is_unsaved_occurrence(event: EventDoc) -> bool:
+    """An occurrence expanded from its series, not yet stored as an override (it has no index keys)."""
+    return event.recurring_event_id is not None and not event.time_keys
+
+
+async def _load_master(db: Collections, occurrence: EventDoc) -> EventDoc:
+    document = await db.events.find_one({"_id": occurrence.recurring_event_id, "is_series": True})
+    if document is None:
+        raise NotFoundError("No such event.")
+    return EventDoc.from_mongo(document)
+
+
+async def _update_series_from(
+    db: Collections,
+    user_id: str,
+    occurrence: EventDoc,
+    data: EventUpdate,
+    default_zone: str,
+    if_match: str | None,
+    scope: series.Scope,
+) -> EventDoc:
+    """ "All events" or "this and following", edited from one occurrence."""
+    master = await _load_master(db, occurrence)
+    if if_match is not None and if_match not in (master.etag, occurrence.etag):
+        raise PreconditionFailedError()
+    rule = series.rule_of(master)
+    original = series.original_start(occurrence)
+    moved = data.start is not None or data.end is not None
+    public = EventPublic.of(occurrence)
+    before, after = (None, list(rule.lines)) if scope == "all" else recurrence.split_at(rule, original)
+    if before is None:  # the whole series changes: its start moves by the occurrence's shift
+        master_data = data
+        if moved:
+            new_when = resolve_timing(
+                data.start or public.start, data.end or public.end, occurrence.time_zone
+            )
+            first_start, first_end = _shifted_first(master, original, new_when)
+            master_data = data.model_copy(update={"start": first_start, "end": first_end})
+        return await update_event(db, user_id, master.id, master_data, default_zone)
+    # This and following: the series ends before this occurrence; a new series carries on from it.
+    await db.events.update_one(
+        {"_id": master.id},
+        {
+            "$set": {
+                **_timing_fields(master.calendar_id, _timing_of(master), master.attendees, before),
+                "etag": new_id(),
+                "updated_at": utc_now(),
+            }
+        },
+    )
+    await series.delete_overrides(db, master.id, occurrence.recurrence_id)
+    start, end = data.start or public.start, data.end or public.end
+    lines = after
+    if moved:
+        after_rule = recurrence.parse_recurrence(
+            after, _as_start(original, occurrence), time_zone=occurrence.time_zone, all_day=occurrence.all_day
+        )
+        lines = recurrence.rebase(
+            after_rule, series.timing_start(resolve_timing(start, end, occurrence.time_zone))
+        )
+    guests = data.attendees
+    if guests is None:
+        guests = [
+            AttendeeIn(email=guest.email, display_name=guest.display_name, optional=guest.optional)
+            for guest in occurrence.attendees
+        ]
+    keep_call = occurrence.conference is not None and "conference" not in data.model_fields_set
+    follow = EventCreate(
+        calendar_id=data.calendar_id or occurrence.calendar_id,
+        title=data.title or occurrence.title,
+        description=occurrence.description if data.description is None else data.description,
+        location=occurrence.location if data.location is None else data.location,
+        start=start,
+        end=end,
+        attendees=guests,
+        conference=data.conference,
+        recurrence=lines,
+    )
+    created = await create_event(db, user_id, follow, occurrence.time_zone)
+    if keep_call:
+        assert occurrence.conference is not None
+        await db.events.update_one(
+            {"_id": created.id}, {"$set": {"conference": occurrence.conference.model_dump()}}
+        )
+        created = created.model_copy(update={"conference": occurrence.conference})
+    return created
+
+
+def _timing_of(event: EventDoc) -> timing.EventTiming:
+    """The timing of a single event, or of a series' first occurrence."""
+    if event.all_day:
+        assert event.start_date and event.end_date
+        return timing.all_day(event.start_date, event.end_date, event.time_zone)
+    end = event.first_end_utc if event.is_series and event.first_end_utc else event.end_utc
+    return timing.timed(event.start_utc, end, event.time_zone)
+
+
+def _local_date(start: recurrence.Start) -> dt.date:
+    return start.date() if isinstance(start, dt.datetime) else start
+
+
+def _as_start(original: recurrence.Start, event: EventDoc) -> recurrence.Start:
+    if isinstance(original, dt.datetime):
+        return original.astimezone(zoneinfo.ZoneInfo(event.time_zone))
+    return original
+
+
+def _shifted_first(
+    master: EventDoc, original: recurrence.Start, new_when: timing.EventTiming
+) -> tuple[EventTime, EventTime]:
+    """The series' first start and end once one occurrence moved from `original` to `new_when`."""
+    if master.all_day != new_when.all_day:
+        raise InvalidInputError(
+            "A series cannot switch between all-day and timed from one occurrence.",
+            [FieldProblem("start", "Keep the series all-day, or timed, when moving all events.")],
+        )
+    if new_when.all_day:
+        assert master.start_date and new_when.start_date and new_when.end_date
+        assert not isinstance(original, dt.datetime)
+        first = master.start_date + (new_when.start_date - original)
+        last = first + (new_when.end_date - new_when.start_date)
+        return EventTime(date=first.isoformat()), EventTime(date=last.isoformat())
+    assert isinstance(original, dt.datetime)
+    zone = zoneinfo.ZoneInfo(master.time_zone)
+    wall_shift = new_when.start_utc.astimezone(zone).replace(tzinfo=None) - original.astimezone(zone).replace(
+        tzinfo=None
+    )
+    first = (master.start_utc.astimezone(zone).replace(tzinfo=None) + wall_shift).replace(tzinfo=zone)
+    length = new_when.end_utc - new_when.start_utc
+    return (
+        EventTime(date_time=first.isoformat(), time_zone=master.time_zone),
+        EventTime(date_time=(first.astimezone(dt.UTC) + length).isoformat(), time_zone=master.time_zone),
+    )
+
+
 async def _changes(db: Collections, user_id: str, current: EventDoc, data: EventUpdate) -> dict:
     """The `$set` document that turns `current` into `current` + `data`, validated."""
     public = EventPublic.of(current)
     changes = data.model_dump(
-        exclude_unset=True, exclude={"start", "end", "calendar_id", "attendees", "conference"}
+        exclude_unset=True, exclude={"start", "end", "calendar_id", "attendees", "conference", "recurrence"}
     )
     calendar_id = current.calendar_id
     if data.calendar_id is not None and data.calendar_id != current.calendar_id:
@@ -187,16 +350,49 @@ async def _changes(db: Collections, user_id: str, current: EventDoc, data: Event
         elif current.conference is None or current.conference.provider != data.conference.provider:
             conference = await _new_conference(data.conference.provider, data.title or current.title)
             changes["conference"] = conference.model_dump(mode="python")
-    if data.start is not None or data.end is not None or "calendar_id" in changes or "attendees" in changes:
+    lines = (
+        data.recurrence
+        if data.recurrence is not None
+        else (current.recurrence if current.is_series else None)
+    )
+    moved = data.start is not None or data.end is not None
+    if (
+        moved
+        or data.recurrence is not None
+        or "calendar_id" in changes
+        or "attendees" in changes
+        or _is_unsaved_occurrence(current)
+    ):
         when = resolve_timing(data.start or public.start, data.end or public.end, current.time_zone)
-        changes.update(_timing_fields(calendar_id, when, attendees))
+        if moved and current.is_series and data.recurrence is None:
+            # The whole series moves: EXDATE/RDATE/UNTIL move with it; changed occurrences are dropped.
+            old_first, new_first = series.series_start(current), series.timing_start(when)
+            day_shift = (_local_date(new_first) - _local_date(old_first)).days
+            rule = series.rule_of(current)
+            lines = recurrence.rebase(
+                recurrence.parse_recurrence(
+                    series.shift_weekdays(list(rule.lines), day_shift),
+                    old_first,
+                    time_zone=current.time_zone,
+                    all_day=current.all_day,
+                ),
+                new_first,
+            )
+            await series.delete_overrides(db, current.id)
+        changes.update(_timing_fields(calendar_id, when, attendees, lines))
     changes["etag"] = new_id()
     changes["updated_at"] = utc_now()
     return changes
 
 
-async def delete_event(db: Collections, user_id: str, event_id: str, if_match: str | None = None) -> None:
+async def delete_event(
+    db: Collections, user_id: str, event_id: str, if_match: str | None = None, scope: series.Scope = "this"
+) -> None:
+    """Delete an event; an occurrence alone, with the following ones, or with its whole series."""
     event = await editable_event(db, await viewer(db, user_id), event_id)
+    if event.recurring_event_id is not None:
+        await _delete_occurrences(db, event, if_match, scope)
+        return
     query: dict = {"_id": event.id, "owner_id": user_id}
     if if_match is not None:
         query["etag"] = if_match
@@ -204,6 +400,45 @@ async def delete_event(db: Collections, user_id: str, event_id: str, if_match: s
     if result.deleted_count == 0:
         await get_event(db, user_id, event_id)  # raises NotFound when it is not there
         raise PreconditionFailedError()
+    if event.is_series:
+        await series.delete_overrides(db, event.id)
+
+
+async def _delete_occurrences(
+    db: Collections, occurrence: EventDoc, if_match: str | None, scope: series.Scope
+) -> None:
+    master = await _load_master(db, occurrence)
+    if if_match is not None and if_match not in (master.etag, occurrence.etag):
+        raise PreconditionFailedError()
+    rule = series.rule_of(master)
+    original = series.original_start(occurrence)
+    lines: list[str] | None = None
+    if scope == "this":
+        remaining = recurrence.parse_recurrence(
+            recurrence.with_exdate(rule, original),
+            series.series_start(master),
+            time_zone=master.time_zone,
+            all_day=master.all_day,
+        )
+        lines = list(remaining.lines) if recurrence.has_occurrences(remaining) else None
+        await db.events.delete_one({"_id": occurrence.id, "recurring_event_id": master.id})
+    elif scope == "following":
+        lines, _ = recurrence.split_at(rule, original)
+        await series.delete_overrides(db, master.id, occurrence.recurrence_id)
+    if lines is None:
+        await db.events.delete_one({"_id": master.id})
+        await series.delete_overrides(db, master.id)
+        return
+    await db.events.update_one(
+        {"_id": master.id},
+        {
+            "$set": {
+                **_timing_fields(master.calendar_id, _timing_of(master), master.attendees, lines),
+                "etag": new_id(),
+                "updated_at": utc_now(),
+            }
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -280,12 +515,19 @@ async def list_events(
         query["$or"] = [{"calendar_id": {"$in": calendar_ids}}, {"attendees.email": invitations_for}]
     else:
         query["calendar_id"] = {"$in": calendar_ids}
+    masters = [
+        EventDoc.from_mongo(document)
+        async for document in db.events.find({**query, "is_series": True, "start_utc": {"$lt": request.end}})
+    ]
+    occurrences = await series.expand_masters(db, masters, request.start, request.end, zone.key)
     after: tuple[dt.datetime, str] | None = None
+    singles = {**query, "is_series": {"$ne": True}, "start_utc": {"$lt": request.end}}
     if request.cursor:
         # A range on start_utc rather than a top-level $or: the embedded server uses no index for $or.
         after = decode_cursor(request.cursor)
-        query["start_utc"]["$gte"] = after[0]
-    cursor = db.events.find(query).sort([("start_utc", 1), ("_id", 1)]).batch_size(request.limit + 1)
+        singles["start_utc"] = {"$lt": request.end, "$gte": after[0]}
+        occurrences = [event for event in occurrences if (event.start_utc, event.id) > after]
+    cursor = db.events.find(singles).sort([("start_utc", 1), ("_id", 1)]).batch_size(request.limit + 1)
     documents: list[EventDoc] = []
     async for document in cursor:
         event = EventDoc.from_mongo(document)
@@ -295,7 +537,9 @@ async def list_events(
         if len(documents) > request.limit:
             break
     await cursor.close()
-    page, more = documents[: request.limit], len(documents) > request.limit
+    # Both lists are sorted and each holds everything up to its own limit: the merge's head is exact.
+    merged = sorted(documents + occurrences, key=lambda event: (event.start_utc, event.id))
+    page, more = merged[: request.limit], len(merged) > request.limit
     next_cursor = encode_cursor(page[-1]) if more else None
     return [
         event for event in page if _visible_in_window(event, request.start, request.end, zone)

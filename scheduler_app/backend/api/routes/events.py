@@ -12,8 +12,10 @@ from scheduler_app.backend.errors import ConflictError
 from scheduler_app.backend.events import attendees, service, timing
 from scheduler_app.backend.events.access import viewer_of
 from scheduler_app.backend.events.schemas import EventCreate, EventPage, EventPublic, EventUpdate, RsvpRequest
+from scheduler_app.backend.events.series import Scope
 
 router = APIRouter(prefix="/events", tags=["events"])
+SCOPE_HELP = "On an occurrence of a series: this one, this and the following ones, or all of them."
 
 
 def quoted(etag: str) -> str:
@@ -111,9 +113,16 @@ async def update_event(
     db: DbDep,
     signed_in: CurrentSession,
     if_match: Annotated[str | None, Header()] = None,
+    scope: Annotated[Scope, Query(description=SCOPE_HELP)] = "this",
 ) -> EventPublic:
     event = await service.update_event(
-        db, signed_in.user.id, event_id, data, signed_in.user.time_zone or "UTC", parse_if_match(if_match)
+        db,
+        signed_in.user.id,
+        event_id,
+        data,
+        signed_in.user.time_zone or "UTC",
+        parse_if_match(if_match),
+        scope,
     )
     response.headers["ETag"] = quoted(event.etag)
     return EventPublic.of(event)
@@ -125,8 +134,9 @@ async def delete_event(
     db: DbDep,
     signed_in: CurrentSession,
     if_match: Annotated[str | None, Header()] = None,
+    scope: Annotated[Scope, Query(description=SCOPE_HELP)] = "this",
 ) -> Response:
-    await service.delete_event(db, signed_in.user.id, event_id, parse_if_match(if_match))
+    await service.delete_event(db, signed_in.user.id, event_id, parse_if_match(if_match), scope)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
