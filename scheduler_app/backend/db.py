@@ -20,7 +20,10 @@ INDEXES: dict[str, list[IndexModel]] = {
     "login_tickets": [
         IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expiry_ttl"),
     ],
-    "calendars": [IndexModel([("owner_id", ASCENDING), ("created_at", ASCENDING)], name="by_owner")],
+    "calendars": [
+        IndexModel([("owner_id", ASCENDING), ("created_at", ASCENDING)], name="by_owner"),
+        IndexModel([("feed_token", ASCENDING)], name="by_feed_token"),
+    ],
     "events": [
         # Range listing: equality on "<calendar>:<week>" keys (see EventDoc.time_keys).
         IndexModel([("time_keys", ASCENDING)], name="by_calendar_week"),

@@ -58,3 +58,8 @@ class PreconditionFailedError(DomainError):
 class AuthenticationError(DomainError):
     def __init__(self, detail: str = "Sign in to continue."):
         super().__init__(detail, 401, "Unauthorized")
+
+
+class PayloadTooLargeError(DomainError):
+    def __init__(self, detail: str):
+        super().__init__(detail, 413, "Payload too large")

@@ -91,6 +91,7 @@ class CalendarDoc(Document):
     color: str = Field(schema_extra={"pattern": r"^#[0-9a-fA-F]{6}$"})
     visible: bool = True
     is_default: bool = False
+    feed_token: str | None = None
     created_at: dt.datetime = Field(default_factory=utc_now)
     updated_at: dt.datetime = Field(default_factory=utc_now)
 
@@ -150,6 +151,8 @@ class EventDoc(Document):
     # One changed occurrence of a series ("override"): its master and original start.
     recurring_event_id: str | None = None
     recurrence_id: str | None = None
+    # The iCalendar UID an imported event came with (exports keep it).
+    ical_uid: str | None = None
     etag: str = Field(default_factory=new_id)
     created_at: dt.datetime = Field(default_factory=utc_now)
     updated_at: dt.datetime = Field(default_factory=utc_now)

@@ -25,6 +25,7 @@ def create_api() -> FastAPI:
     v1.include_router(events.router)
     v1.include_router(invitations.router)
     api.include_router(v1)
+    api.include_router(calendars.feeds)
     api.include_router(health.router)
     api.include_router(web_auth.router)
     api.add_route("/metrics", metrics_endpoint, include_in_schema=False)

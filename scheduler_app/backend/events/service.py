@@ -79,10 +79,10 @@ def _index_keys(
     return keys
 
 
-def _timing_fields(
+def placement_fields(
     calendar_id: str, when: timing.EventTiming, attendees: list[AttendeeDoc], lines: list[str] | None = None
 ) -> dict:
-    """Where an event sits in time and in the index; with recurrence lines, as a series."""
+    """Where an event sits in time and in the index (its stored fields); with recurrence lines, a series."""
     fields = {
         "all_day": when.all_day,
         "start_utc": when.start_utc,
@@ -122,7 +122,7 @@ async def create_event(db: Collections, user_id: str, data: EventCreate, default
         organizer_name=organizer.get("name", ""),
         attendees=attendees,
         conference=conference,
-        **_timing_fields(calendar.id, when, attendees, data.recurrence),
+        **placement_fields(calendar.id, when, attendees, data.recurrence),
     )
     await db.events.insert_one(event.to_mongo())
     return event
@@ -239,7 +239,7 @@ async def _update_series_from(
         {"_id": master.id},
         {
             "$set": {
-                **_timing_fields(master.calendar_id, _timing_of(master), master.attendees, before),
+                **placement_fields(master.calendar_id, _timing_of(master), master.attendees, before),
                 "etag": new_id(),
                 "updated_at": utc_now(),
             }
@@ -379,7 +379,7 @@ async def _changes(db: Collections, user_id: str, current: EventDoc, data: Event
                 new_first,
             )
             await series.delete_overrides(db, current.id)
-        changes.update(_timing_fields(calendar_id, when, attendees, lines))
+        changes.update(placement_fields(calendar_id, when, attendees, lines))
     changes["etag"] = new_id()
     changes["updated_at"] = utc_now()
     return changes
@@ -433,7 +433,7 @@ async def _delete_occurrences(
         {"_id": master.id},
         {
             "$set": {
-                **_timing_fields(master.calendar_id, _timing_of(master), master.attendees, lines),
+                **placement_fields(master.calendar_id, _timing_of(master), master.attendees, lines),
                 "etag": new_id(),
                 "updated_at": utc_now(),
             }

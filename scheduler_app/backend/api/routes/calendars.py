@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
+from sqlmodel import SQLModel
 
 from scheduler_app.backend.api.deps import CurrentSession, DbDep
-from scheduler_app.backend.events import calendars
+from scheduler_app.backend.errors import FieldProblem, InvalidInputError, PayloadTooLargeError
+from scheduler_app.backend.events import calendar_files, calendars, ics
 from scheduler_app.backend.events.schemas import CalendarCreate, CalendarPublic, CalendarUpdate
 
 router = APIRouter(prefix="/calendars", tags=["calendars"])
@@ -35,3 +37,102 @@ async def update_calendar(
     calendar_id: str, data: CalendarUpdate, db: DbDep, signed_in: CurrentSession
 ) -> CalendarPublic:
     return CalendarPublic.of(await calendars.update_calendar(db, signed_in.user.id, calendar_id, data))
+
+
+ICS_MEDIA_TYPE = "text/calendar; charset=utf-8"
+
+
+def _ics_response(body: bytes, filename: str) -> Response:
+    safe = "".join(ch if ch.isalnum() or ch in "-_ " else "_" for ch in filename)[:80].strip() or "calendar"
+    return Response(
+        body, media_type=ICS_MEDIA_TYPE, headers={"Content-Disposition": f'attachment; filename="{safe}.ics"'}
+    )
+
+
+@router.get(
+    "/{calendar_id}/export.ics", response_class=Response, responses={200: {"content": {"text/calendar": {}}}}
+)
+async def export_calendar(calendar_id: str, db: DbDep, signed_in: CurrentSession) -> Response:
+    """The whole calendar as an iCalendar file (series with their exceptions)."""
+    calendar, body = await calendar_files.export_calendar(db, signed_in.user.id, calendar_id)
+    return _ics_response(body, calendar.name)
+
+
+class ImportSummary(SQLModel):
+    created: int
+    updated: int
+    skipped: list[dict]
+    warnings: list[str]
+    ignored: dict[str, int]
+
+
+async def _uploaded_file(request: Request) -> bytes:
+    """The .ics bytes from a text/calendar body or a multipart `file` field, refused past the size cap."""
+    limit = ics.MAX_IMPORT_BYTES
+    too_big = PayloadTooLargeError(f"The file is larger than {limit // 1_000_000} MB.")
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        form = await request.form(max_part_size=limit + 1)
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise InvalidInputError(
+                "No file.", [FieldProblem("file", "Send the .ics file in a `file` field.")]
+            )
+        data = await upload.read(limit + 1)
+    else:
+        data = b""
+        async for chunk in request.stream():
+            data += chunk
+            if len(data) > limit:
+                raise too_big
+    if len(data) > limit:
+        raise too_big
+    return data
+
+
+@router.post("/{calendar_id}/import", response_model=ImportSummary)
+async def import_calendar(
+    calendar_id: str, request: Request, db: DbDep, signed_in: CurrentSession
+) -> ImportSummary:
+    """Import an .ics file (body as text/calendar, or multipart `file`): all events or none."""
+    data = await _uploaded_file(request)
+    result = await calendar_files.import_calendar(
+        db, signed_in.user.id, calendar_id, data, signed_in.user.time_zone or "UTC"
+    )
+    return ImportSummary(
+        created=result.created,
+        updated=result.updated,
+        skipped=result.skipped,
+        warnings=result.warnings,
+        ignored=result.ignored,
+    )
+
+
+class FeedLink(SQLModel):
+    url: str
+
+
+@router.post("/{calendar_id}/feed", response_model=FeedLink)
+async def enable_feed(calendar_id: str, request: Request, db: DbDep, signed_in: CurrentSession) -> FeedLink:
+    """A new private subscription link (Google Calendar, Outlook, Apple); earlier links stop working."""
+    token = await calendar_files.enable_feed(db, signed_in.user.id, calendar_id)
+    return FeedLink(url=feed_url(request, token))
+
+
+@router.delete("/{calendar_id}/feed", status_code=status.HTTP_204_NO_CONTENT)
+async def disable_feed(calendar_id: str, db: DbDep, signed_in: CurrentSession) -> Response:
+    await calendar_files.disable_feed(db, signed_in.user.id, calendar_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+def feed_url(request: Request, token: str) -> str:
+    return f"{str(request.base_url).rstrip('/')}/feeds/{token}.ics"
+
+
+feeds = APIRouter(prefix="/feeds", tags=["calendars"])
+
+
+@feeds.get("/{token}.ics", response_class=Response)
+async def subscription_feed(token: str, request: Request, db: DbDep) -> Response:
+    """A calendar's private feed; the secret token in the URL is the only credential."""
+    body = await calendar_files.feed(db, token, feed_url(request, token))
+    return Response(body, media_type=ICS_MEDIA_TYPE, headers={"Cache-Control": "private, max-age=300"})
