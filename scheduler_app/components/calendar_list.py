@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from scheduler_app.components.calendar_files_dialog import calendar_files_dialog
 from scheduler_app.components.form_field import labelled
 from scheduler_app.state.calendar import CalendarState
 
@@ -97,6 +98,7 @@ def calendar_sidebar() -> rx.Component:
                 aria_label="My calendars",
             ),
             _new_calendar_dialog(),
+            calendar_files_dialog(),
             spacing="2",
             align="start",
         ),
