@@ -424,6 +424,24 @@ def event_dialog() -> rx.Component:
                             ),
                             _error("location"),
                         ),
+                        rx.cond(
+                            CalendarState.form_conflicts.length() > 0,  # type: ignore[attr-defined]
+                            rx.callout.root(
+                                rx.callout.icon(rx.icon("calendar-x")),
+                                rx.vstack(
+                                    rx.text("Overlaps with:", weight="medium", size="2"),
+                                    rx.foreach(
+                                        CalendarState.form_conflicts, lambda line: rx.text(line, size="1")
+                                    ),
+                                    spacing="1",
+                                ),
+                                color_scheme="amber",
+                                size="1",
+                                width="100%",
+                                role="status",
+                                aria_label="Conflicts",
+                            ),
+                        ),
                         _repeat_controls(),
                         _guests_editor(),
                         _video_call(),

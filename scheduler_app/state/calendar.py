@@ -18,6 +18,7 @@ from scheduler_app.backend.events import attendees
 from scheduler_app.backend.events import calendars as calendar_service
 from scheduler_app.backend.events import service as event_service
 from scheduler_app.backend.events.access import Viewer
+from scheduler_app.backend.events.conflicts import find_conflicts
 from scheduler_app.backend.events.schemas import (
     CalendarCreate,
     CalendarPublic,
@@ -110,6 +111,7 @@ class CalendarState(SessionState):
     form_repeat_until: str = ""
     form_repeat_count: str = "10"
     form_is_occurrence: bool = False
+    form_conflicts: list[str] = []
     form_scope: str = "this"
     _form_custom_rule: list[str] = []
     _form_etag: str = ""
@@ -302,19 +304,21 @@ class CalendarState(SessionState):
         self._form_custom_rule = values.get("custom_lines", [])
         self.form_is_occurrence = bool(values.get("is_occurrence", False))
         self.form_scope = "this"
+        self.form_conflicts = []
         self.form_error = ""
         self.form_field_errors = {}
         self.form_key += 1
         self.event_dialog_open = True
 
     @rx.event
-    def new_event_at(self, payload: dict) -> None:
+    async def new_event_at(self, payload: dict) -> None:
         """A click or drag on empty slots opens the form for that range."""
         all_day = bool(payload.get("all_day"))
         values = selection_to_form(
             str(payload.get("start", "")), str(payload.get("end", "")), all_day, self.display_time_zone
         )
         self._open_form(all_day=all_day, **values)
+        await self._check_conflicts()
 
     @rx.event
     def new_event(self) -> None:
@@ -408,7 +412,7 @@ class CalendarState(SessionState):
         self.form_guest_error = ""
 
     @rx.event
-    def add_guest(self) -> None:
+    async def add_guest(self) -> None:
         try:
             email = normalize_email(self.form_guest_email, "guest")
         except DomainError as error:
@@ -423,12 +427,13 @@ class CalendarState(SessionState):
                 {"email": email, "response_status": "needsAction", "optional": False, "link": ""},
             ]
         self.form_guest_email = ""
+        await self._check_conflicts()
 
     @rx.event
-    def guest_key_down(self, key: str) -> None:
-        """Enter in the guest field adds the guest (the field is outside the form, so it never submits)."""
+    async def guest_key_down(self, key: str) -> None:
+        """Enter in the guest field adds the guest (the field belongs to no form, so it never submits)."""
         if key == "Enter":
-            self.add_guest()
+            await self.add_guest()
 
     @rx.event
     def remove_guest(self, email: str) -> None:
@@ -482,12 +487,41 @@ class CalendarState(SessionState):
             self.form_end = (self.form_end[:10] + "T10:00") if self.form_end else ""
 
     @rx.event
-    def set_form_start(self, value: str) -> None:
+    async def set_form_start(self, value: str) -> None:
         self.form_start = value
+        await self._check_conflicts()
 
     @rx.event
-    def set_form_end(self, value: str) -> None:
+    async def set_form_end(self, value: str) -> None:
         self.form_end = value
+        await self._check_conflicts()
+
+    async def _check_conflicts(self) -> None:
+        """Warn (never block) when the chosen time overlaps your events or guests' busy time."""
+        self.form_conflicts = []
+        if self.form_is_guest or not self.form_start or not self.form_end:
+            return
+        zone = self.form_time_zone or self.display_time_zone
+        try:
+            start, end = form_to_times(self.form_start, self.form_end, self.form_all_day, zone)
+            when = event_service.resolve_timing(start, end, zone)
+            if when.all_day:
+                return
+            found = await find_conflicts(
+                collections(),
+                self._user_id,
+                when.start_utc,
+                when.end_utc,
+                [guest["email"] for guest in self.form_guests],
+                self.form_event_id or None,
+            )
+        except (DomainError, PyMongoError):
+            return
+        local = parse_zone(self.display_time_zone)
+        self.form_conflicts = [
+            f"{item.who}: {item.title}, {item.start_utc.astimezone(local):%a %H:%M}–{item.end_utc.astimezone(local):%H:%M}"
+            for item in found
+        ]
 
     @rx.event
     async def save_event(self, form_data: dict) -> rx.event.EventSpec | None:

@@ -5,13 +5,22 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response, status
+from pydantic import ConfigDict
 from pymongo.errors import DuplicateKeyError
+from sqlmodel import Field, SQLModel
 
 from scheduler_app.backend.api.deps import CurrentSession, DbDep
 from scheduler_app.backend.errors import ConflictError
-from scheduler_app.backend.events import attendees, service, timing
+from scheduler_app.backend.events import attendees, conflicts, service, timing
 from scheduler_app.backend.events.access import viewer_of
-from scheduler_app.backend.events.schemas import EventCreate, EventPage, EventPublic, EventUpdate, RsvpRequest
+from scheduler_app.backend.events.schemas import (
+    EventCreate,
+    EventPage,
+    EventPublic,
+    EventTime,
+    EventUpdate,
+    RsvpRequest,
+)
 from scheduler_app.backend.events.series import Scope
 
 router = APIRouter(prefix="/events", tags=["events"])
@@ -148,3 +157,40 @@ async def respond_to_invitation(
     event = await attendees.respond(db, viewer_of(signed_in.user), event_id, data.response_status)
     response.headers["ETag"] = quoted(event.etag)
     return EventPublic.of(event)
+
+
+class ConflictCheck(SQLModel):
+    model_config = ConfigDict(extra="forbid")
+
+    start: EventTime
+    end: EventTime
+    attendees: list[str] = Field(default_factory=list, max_length=200)
+    exclude_event_id: str | None = None
+
+
+class ConflictOut(SQLModel):
+    who: str
+    title: str
+    start: str
+    end: str
+
+
+class ConflictList(SQLModel):
+    conflicts: list[ConflictOut]
+
+
+@router.post("/conflicts", response_model=ConflictList)
+async def check_conflicts(data: ConflictCheck, db: DbDep, signed_in: CurrentSession) -> ConflictList:
+    """What overlaps a proposed time: your events by title, guests who use the app as "Busy"."""
+    when = service.resolve_timing(data.start, data.end, signed_in.user.time_zone or "UTC")
+    found = await conflicts.find_conflicts(
+        db, signed_in.user.id, when.start_utc, when.end_utc, data.attendees, data.exclude_event_id
+    )
+    return ConflictList(
+        conflicts=[
+            ConflictOut(
+                who=item.who, title=item.title, start=item.start_utc.isoformat(), end=item.end_utc.isoformat()
+            )
+            for item in found
+        ]
+    )
