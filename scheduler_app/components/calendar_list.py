@@ -89,7 +89,15 @@ def _new_calendar_dialog() -> rx.Component:
 def calendar_sidebar() -> rx.Component:
     return rx.el.aside(
         rx.vstack(
-            rx.button(rx.icon("plus"), "New event", on_click=CalendarState.new_event, size="3", width="100%"),
+            rx.button(
+                rx.icon("plus"),
+                "New event",
+                on_click=CalendarState.new_event,
+                size="3",
+                width="100%",
+                # Until the browser has told its time zone, a new event would land in the wrong zone.
+                disabled=~CalendarState.time_zone_known,
+            ),
             rx.heading("My calendars", size="2", as_="h2", margin_top="1em"),
             rx.vstack(
                 rx.foreach(CalendarState.calendars, _calendar_row),

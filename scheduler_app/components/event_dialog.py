@@ -330,18 +330,12 @@ def _scope_choice() -> rx.Component:
         rx.el.fieldset(
             rx.el.legend("Apply changes to", class_name="field-label"),
             rx.radio_group.root(
-                rx.hstack(
-                    rx.radio_group.item("This event", value="this", aria_label="This event"),
-                    rx.text("This event", size="2"),
-                    rx.radio_group.item(
-                        "This and following events", value="following", aria_label="This and following events"
-                    ),
-                    rx.text("This and following events", size="2"),
-                    rx.radio_group.item("All events", value="all", aria_label="All events"),
-                    rx.text("All events", size="2"),
-                    spacing="2",
-                    align="center",
-                    wrap="wrap",
+                rx.flex(
+                    rx.radio_group.item("This event", value="this"),
+                    rx.radio_group.item("This and following events", value="following"),
+                    rx.radio_group.item("All events", value="all"),
+                    direction="column",
+                    spacing="1",
                 ),
                 value=CalendarState.form_scope,
                 on_change=CalendarState.set_form_scope,
