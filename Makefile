@@ -12,7 +12,7 @@ export REFLEX_CHECK_LATEST_VERSION := 0
 export REFLEX_TELEMETRY_ENABLED := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test lint format bench chromium clean
+.PHONY: setup run test lint bench chromium clean
 
 setup: $(VENV)/.installed $(SECANTUS)/.installed $(BUN_DIR)/.installed
 
@@ -52,6 +52,8 @@ lint:
 bench: setup
 	$(VENV)/bin/python -m bench.event_listing
 	$(VENV)/bin/python -m bench.week_view_render
+	$(VENV)/bin/python -m bench.recurrence_expansion
+	$(VENV)/bin/python -m bench.availability_engine
 
 clean:
 	rm -rf .web .states
