@@ -18,6 +18,15 @@ def _skipped_row(item: rx.Var[dict[str, Any]]) -> rx.Component:
     return rx.el.li(rx.text.strong(item["title"].to(str)), ": ", item["reason"].to(str))
 
 
+def _preview_row(item: rx.Var[dict[str, Any]]) -> rx.Component:
+    return rx.el.li(
+        rx.text.strong(item["title"].to(str)),
+        " · ",
+        item["when"].to(str),
+        rx.cond(item["change"].to(str) == "update", " (update)", ""),
+    )
+
+
 def _feed_section() -> rx.Component:
     state = CalendarFilesState
     return rx.vstack(
@@ -68,7 +77,7 @@ def _import_section() -> rx.Component:
             id=UPLOAD_ID,
             accept={"text/calendar": [".ics", ".ical", ".ifb", ".icalendar"]},
             max_files=1,
-            on_drop=state.import_file(rx.upload_files(upload_id=UPLOAD_ID)),
+            on_drop=state.preview_file(rx.upload_files(upload_id=UPLOAD_ID)),
             border="1px dashed var(--gray-a8)",
             padding="1em",
             width="100%",
@@ -84,6 +93,25 @@ def _import_section() -> rx.Component:
         rx.cond(
             state.import_summary != "",
             rx.callout(state.import_summary, color_scheme="green", role="status", width="100%"),
+        ),
+        rx.cond(
+            state.import_preview.length() > 0,  # type: ignore[attr-defined]
+            rx.el.ul(
+                rx.foreach(state.import_preview, _preview_row),
+                class_name="skipped-list",
+                aria_label="To import",
+            ),
+        ),
+        rx.cond(
+            state.import_ready,
+            rx.hstack(
+                rx.button(
+                    "Cancel", type="button", variant="soft", color_scheme="gray", on_click=state.cancel_import
+                ),
+                rx.button("Import now", type="button", on_click=state.confirm_import),
+                justify="end",
+                width="100%",
+            ),
         ),
         rx.cond(
             state.import_skipped.length() > 0,  # type: ignore[attr-defined]

@@ -474,6 +474,10 @@ def event_dialog() -> rx.Component:
                                     on_click=CalendarState.delete_event,
                                 ),
                             ),
+                            rx.cond(
+                                CalendarState.editing,
+                                rx.link("Download .ics", href=CalendarState.event_export_url, size="2"),
+                            ),
                             rx.spacer(),
                             rx.dialog.close(
                                 rx.button("Cancel", type="button", variant="soft", color_scheme="gray")

@@ -42,7 +42,7 @@ from scheduler_app.state.event_form_values import (
     repeat_lines,
     selection_to_form,
 )
-from scheduler_app.state.session import SessionState
+from scheduler_app.state.session import SessionState, backend_url
 
 log = structlog.get_logger("scheduler_app.calendar")
 DATABASE_DOWN = "Can't reach the database. Your change was not saved; try again in a moment."
@@ -134,6 +134,10 @@ class CalendarState(SessionState):
         if self.form_repeat == "custom":
             options.append(["custom", "Custom (kept as it is)"])
         return options
+
+    @rx.var
+    def event_export_url(self) -> str:
+        return backend_url(f"/api/v1/events/{self.form_event_id}/export.ics") if self.form_event_id else ""
 
     @rx.var
     def show_repeat(self) -> bool:

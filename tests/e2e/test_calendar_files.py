@@ -38,6 +38,12 @@ async def test_import_shows_the_report_and_the_events(page: Page, app_url: str) 
     await dialog.locator("input[type=file]").set_input_files(
         {"name": "team.ics", "mimeType": "text/calendar", "buffer": sample(wednesday)}
     )
+    await expect(dialog.get_by_role("status").filter(has_text="Ready")).to_contain_text(
+        "Ready to import 1 events (1 new, 0 updates); 1 will be skipped."
+    )
+    await expect(dialog.get_by_role("list", name="To import")).to_contain_text("Imported <b>kickoff</b>")
+    await expect(event_button(page, "Imported <b>kickoff</b>")).to_have_count(0)  # nothing written yet
+    await dialog.get_by_role("button", name="Import now").click()
     await expect(dialog.get_by_role("status").filter(has_text="Imported")).to_contain_text(
         "Imported 1 events (1 new, 0 updated); skipped 1."
     )

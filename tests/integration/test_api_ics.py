@@ -156,3 +156,35 @@ async def test_subscription_feed_can_be_turned_on_rotated_and_off(sign_in, anony
     assert anonymous.get(f"/{path}").status_code == 404
     assert client.delete(f"/api/v1/calendars/{calendar}/feed").status_code == 204
     assert anonymous.get("/" + rotated.split("://", 1)[1].split("/", 1)[1]).status_code == 404
+
+
+async def test_one_event_or_its_whole_series_exports(sign_in):
+    client = await sign_in()
+    series = weekly_series(client)
+    single = create_event(client, "Lunch")
+    one = client.get(f"/api/v1/events/{single['id']}/export.ics")
+    assert one.status_code == 200
+    assert icalendar.Calendar.from_ical(one.content).walk("VEVENT")[0]["SUMMARY"] == "Lunch"
+    from_occurrence = client.get(f"/api/v1/events/{series['id']}_20260309T080000Z/export.ics")
+    assert from_occurrence.status_code == 200
+    assert b"RRULE:FREQ=WEEKLY" in from_occurrence.content
+
+
+async def test_dry_run_previews_and_writes_nothing(sign_in):
+    client = await sign_in()
+    calendar = default_calendar(client)
+    body = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:preview-1@test\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:Preview me\r\n"
+        "DTSTART:20260303T100000Z\r\nDTEND:20260303T110000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    preview = client.post(
+        f"/api/v1/calendars/{calendar}/import",
+        params={"dry_run": "true"},
+        content=body,
+        headers={"Content-Type": "text/calendar"},
+    )
+    assert preview.status_code == 200, preview.text
+    assert preview.json()["dry_run"] is True
+    assert [item["title"] for item in preview.json()["preview"]] == ["Preview me"]
+    assert list_events(client, **MARCH).json()["items"] == []

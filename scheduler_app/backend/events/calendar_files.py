@@ -15,7 +15,7 @@ from scheduler_app.backend.db import Collections
 from scheduler_app.backend.errors import DomainError, NotFoundError
 from scheduler_app.backend.events import ics, recurrence, series
 from scheduler_app.backend.events.calendars import get_calendar
-from scheduler_app.backend.events.service import placement_fields
+from scheduler_app.backend.events.service import get_event, placement_fields
 from scheduler_app.backend.events.timing import all_day as all_day_timing
 from scheduler_app.backend.events.timing import timed
 from scheduler_app.backend.models import AttendeeDoc, CalendarDoc, EventDoc, new_id, utc_now
@@ -91,6 +91,18 @@ async def calendar_as_ics(db: Collections, calendar: CalendarDoc, source_url: st
     )
 
 
+async def export_event(db: Collections, user_id: str, event_id: str) -> tuple[EventDoc, bytes]:
+    """One event as .ics: a single event, or a whole series (with its changed occurrences)."""
+    event = await get_event(db, user_id, event_id)
+    if event.recurring_event_id is not None:  # an occurrence: export the series it belongs to
+        event = await get_event(db, user_id, event.recurring_event_id)
+    items = [to_ics_event(event)]
+    if event.is_series:
+        async for document in db.events.find({"recurring_event_id": event.id}):
+            items.append(to_ics_event(EventDoc.from_mongo(document), _uid(event)))
+    return event, await asyncio.to_thread(ics.export_calendar, event.title, items, time_zone=None)
+
+
 async def export_calendar(db: Collections, user_id: str, calendar_id: str) -> tuple[CalendarDoc, bytes]:
     calendar = await get_calendar(db, user_id, calendar_id)
     return calendar, await calendar_as_ics(db, calendar)
@@ -140,6 +152,8 @@ class ImportResult:
     skipped: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     ignored: dict[str, int] = field(default_factory=dict)
+    preview: list[dict] = field(default_factory=list)
+    dry_run: bool = False
 
 
 def _validate_recurrence(
@@ -195,10 +209,21 @@ def _document(item: ics.IcsEvent, calendar: CalendarDoc, owner: dict) -> EventDo
     )
 
 
+PREVIEW_ITEMS = 200
+
+
 async def import_calendar(
-    db: Collections, user_id: str, calendar_id: str, data: bytes, default_time_zone: str
+    db: Collections,
+    user_id: str,
+    calendar_id: str,
+    data: bytes,
+    default_time_zone: str,
+    dry_run: bool = False,
 ) -> ImportResult:
-    """Import an .ics file into a calendar, all or nothing; the result names every skipped item."""
+    """Import an .ics file into a calendar, all or nothing; the result names every skipped item.
+
+    With `dry_run` nothing is written: the result previews what the import would create and update.
+    """
     calendar = await get_calendar(db, user_id, calendar_id)
     preview = await asyncio.to_thread(
         ics.parse_calendar,
@@ -233,6 +258,25 @@ async def import_calendar(
         document["_id"]
         async for document in db.events.find({"_id": {"$in": [doc.id for doc in documents]}}, {"_id": 1})
     }
+    result.preview = [
+        {
+            "title": document.title,
+            "start": (
+                document.start_date.isoformat()
+                if document.all_day and document.start_date
+                else document.start_utc.isoformat()
+            ),
+            "recurring": document.is_series,
+            "change": "update" if document.id in existing else "new",
+        }
+        for document in documents[:PREVIEW_ITEMS]
+        if document.recurring_event_id is None
+    ]
+    result.updated = sum(1 for document in documents if document.id in existing)
+    result.created = len(documents) - result.updated
+    if dry_run:
+        result.dry_run = True
+        return result
     async with db.database.client.start_session() as session:
 
         async def write(session_: object) -> None:
@@ -242,6 +286,4 @@ async def import_calendar(
                 )
 
         await session.with_transaction(write)
-    result.updated = sum(1 for document in documents if document.id in existing)
-    result.created = len(documents) - result.updated
     return result

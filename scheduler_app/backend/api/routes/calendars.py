@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request, Response, status
 from sqlmodel import SQLModel
 
 from scheduler_app.backend.api.deps import CurrentSession, DbDep
+from scheduler_app.backend.api.ics_response import ICS_MEDIA_TYPE, ics_attachment
 from scheduler_app.backend.errors import FieldProblem, InvalidInputError, PayloadTooLargeError
 from scheduler_app.backend.events import calendar_files, calendars, ics
 from scheduler_app.backend.events.schemas import CalendarCreate, CalendarPublic, CalendarUpdate
@@ -39,23 +40,13 @@ async def update_calendar(
     return CalendarPublic.of(await calendars.update_calendar(db, signed_in.user.id, calendar_id, data))
 
 
-ICS_MEDIA_TYPE = "text/calendar; charset=utf-8"
-
-
-def _ics_response(body: bytes, filename: str) -> Response:
-    safe = "".join(ch if ch.isalnum() or ch in "-_ " else "_" for ch in filename)[:80].strip() or "calendar"
-    return Response(
-        body, media_type=ICS_MEDIA_TYPE, headers={"Content-Disposition": f'attachment; filename="{safe}.ics"'}
-    )
-
-
 @router.get(
     "/{calendar_id}/export.ics", response_class=Response, responses={200: {"content": {"text/calendar": {}}}}
 )
 async def export_calendar(calendar_id: str, db: DbDep, signed_in: CurrentSession) -> Response:
     """The whole calendar as an iCalendar file (series with their exceptions)."""
     calendar, body = await calendar_files.export_calendar(db, signed_in.user.id, calendar_id)
-    return _ics_response(body, calendar.name)
+    return ics_attachment(body, calendar.name)
 
 
 class ImportSummary(SQLModel):
@@ -64,6 +55,8 @@ class ImportSummary(SQLModel):
     skipped: list[dict]
     warnings: list[str]
     ignored: dict[str, int]
+    preview: list[dict]
+    dry_run: bool
 
 
 async def _uploaded_file(request: Request) -> bytes:
@@ -91,12 +84,15 @@ async def _uploaded_file(request: Request) -> bytes:
 
 @router.post("/{calendar_id}/import", response_model=ImportSummary)
 async def import_calendar(
-    calendar_id: str, request: Request, db: DbDep, signed_in: CurrentSession
+    calendar_id: str, request: Request, db: DbDep, signed_in: CurrentSession, dry_run: bool = False
 ) -> ImportSummary:
-    """Import an .ics file (body as text/calendar, or multipart `file`): all events or none."""
+    """Import an .ics file (body as text/calendar, or multipart `file`): all events or none.
+
+    `dry_run=true` writes nothing and previews what would be created, updated and skipped.
+    """
     data = await _uploaded_file(request)
     result = await calendar_files.import_calendar(
-        db, signed_in.user.id, calendar_id, data, signed_in.user.time_zone or "UTC"
+        db, signed_in.user.id, calendar_id, data, signed_in.user.time_zone or "UTC", dry_run=dry_run
     )
     return ImportSummary(
         created=result.created,
@@ -104,6 +100,8 @@ async def import_calendar(
         skipped=result.skipped,
         warnings=result.warnings,
         ignored=result.ignored,
+        preview=result.preview,
+        dry_run=result.dry_run,
     )
 
 

@@ -10,8 +10,9 @@ from pymongo.errors import DuplicateKeyError
 from sqlmodel import Field, SQLModel
 
 from scheduler_app.backend.api.deps import CurrentSession, DbDep
+from scheduler_app.backend.api.ics_response import ics_attachment
 from scheduler_app.backend.errors import ConflictError
-from scheduler_app.backend.events import attendees, conflicts, service, timing
+from scheduler_app.backend.events import attendees, calendar_files, conflicts, service, timing
 from scheduler_app.backend.events.access import viewer_of
 from scheduler_app.backend.events.schemas import (
     EventCreate,
@@ -97,6 +98,15 @@ async def create_event(
     response.headers["Location"] = f"/api/v1/events/{event.id}"
     response.headers["ETag"] = quoted(event.etag)
     return EventPublic.of(event)
+
+
+@router.get(
+    "/{event_id}/export.ics", response_class=Response, responses={200: {"content": {"text/calendar": {}}}}
+)
+async def export_event(event_id: str, db: DbDep, signed_in: CurrentSession) -> Response:
+    """One event (or its whole series) as an iCalendar file."""
+    event, body = await calendar_files.export_event(db, signed_in.user.id, event_id)
+    return ics_attachment(body, event.title)
 
 
 @router.get("/{event_id}", response_model=EventPublic, responses={304: {"description": "Not modified"}})
