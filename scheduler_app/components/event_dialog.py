@@ -243,6 +243,83 @@ def _guest_view() -> rx.Component:
     )
 
 
+DAY_NAMES = (
+    ("MO", "Mon"),
+    ("TU", "Tue"),
+    ("WE", "Wed"),
+    ("TH", "Thu"),
+    ("FR", "Fri"),
+    ("SA", "Sat"),
+    ("SU", "Sun"),
+)
+
+
+def _custom_repeat() -> rx.Component:
+    """Every N days / weeks / months / years; weekly on the chosen days."""
+    return rx.cond(
+        CalendarState.form_repeat == "custom",
+        rx.vstack(
+            rx.hstack(
+                labelled(
+                    "Every",
+                    "event-repeat-interval",
+                    rx.input(
+                        id="event-repeat-interval",
+                        type="number",
+                        min=1,
+                        max=999,
+                        value=CalendarState.form_custom_interval,
+                        on_change=CalendarState.set_form_custom_interval,
+                    ),
+                    _error("repeat_interval"),
+                ),
+                labelled(
+                    "Unit",
+                    "event-repeat-unit",
+                    rx.el.select(
+                        rx.el.option("days", value="DAILY"),
+                        rx.el.option("weeks", value="WEEKLY"),
+                        rx.el.option("months", value="MONTHLY"),
+                        rx.el.option("years", value="YEARLY"),
+                        id="event-repeat-unit",
+                        value=CalendarState.form_custom_frequency,
+                        on_change=CalendarState.set_form_custom_frequency,
+                        class_name="native-select",
+                    ),
+                ),
+                width="100%",
+            ),
+            rx.cond(
+                CalendarState.form_custom_frequency == "WEEKLY",
+                rx.el.fieldset(
+                    rx.el.legend("On", class_name="field-label"),
+                    rx.hstack(
+                        *[
+                            rx.el.label(
+                                rx.el.input(
+                                    type="checkbox",
+                                    checked=CalendarState.form_custom_days.contains(code),
+                                    on_change=lambda chosen, code=code: CalendarState.toggle_custom_day(
+                                        code, chosen
+                                    ),
+                                ),
+                                f" {name}",
+                                class_name="inline-check",
+                            )
+                            for code, name in DAY_NAMES
+                        ],
+                        wrap="wrap",
+                        spacing="3",
+                    ),
+                    class_name="plain-fieldset",
+                ),
+            ),
+            width="100%",
+            spacing="2",
+        ),
+    )
+
+
 def _repeat_controls() -> rx.Component:
     """Repeat presets (as Google Calendar offers them) and when the repetition ends."""
     return rx.cond(
@@ -263,6 +340,7 @@ def _repeat_controls() -> rx.Component:
                 ),
                 _error("recurrence"),
             ),
+            _custom_repeat(),
             rx.cond(
                 CalendarState.form_repeat != "none",
                 rx.hstack(

@@ -110,6 +110,9 @@ class CalendarState(SessionState):
     form_repeat_ends: str = "never"
     form_repeat_until: str = ""
     form_repeat_count: str = "10"
+    form_custom_frequency: str = "WEEKLY"
+    form_custom_interval: str = "1"
+    form_custom_days: list[str] = []
     form_is_occurrence: bool = False
     form_conflicts: list[str] = []
     form_scope: str = "this"
@@ -131,8 +134,8 @@ class CalendarState(SessionState):
         except ValueError:
             start = dt.date.today()
         options = [list(choice) for choice in repeat_choices(start)]
-        if self.form_repeat == "custom":
-            options.append(["custom", "Custom (kept as it is)"])
+        if self.form_repeat == "advanced":
+            options.append(["advanced", "As set elsewhere (kept as it is)"])
         return options
 
     @rx.var
@@ -306,6 +309,9 @@ class CalendarState(SessionState):
         self.form_repeat_until = repeat.get("repeat_until", "")
         self.form_repeat_count = repeat.get("repeat_count", "") or "10"
         self._form_custom_rule = values.get("custom_lines", [])
+        self.form_custom_frequency = repeat.get("frequency", "WEEKLY")
+        self.form_custom_interval = repeat.get("interval", "1")
+        self.form_custom_days = [day for day in repeat.get("days", "").split(",") if day]
         self.form_is_occurrence = bool(values.get("is_occurrence", False))
         self.form_scope = "this"
         self.form_conflicts = []
@@ -368,7 +374,7 @@ class CalendarState(SessionState):
             my_response=mine.response_status if mine else "",
             when_text=describe_when(public, self.display_time_zone),
             repeat=repeat,
-            custom_lines=lines if repeat["repeat"] == "custom" else [],
+            custom_lines=lines if repeat["repeat"] == "advanced" else [],
             is_occurrence=event.recurring_event_id is not None,
             **event_to_form(public),
         )
@@ -395,8 +401,21 @@ class CalendarState(SessionState):
         if value in SCOPES:
             self.form_scope = value
 
+    @rx.event
+    def set_form_custom_frequency(self, value: str) -> None:
+        self.form_custom_frequency = value
+
+    @rx.event
+    def set_form_custom_interval(self, value: str) -> None:
+        self.form_custom_interval = value
+
+    @rx.event
+    def toggle_custom_day(self, code: str, chosen: bool) -> None:
+        days = [day for day in self.form_custom_days if day != code]
+        self.form_custom_days = [*days, code] if chosen else days
+
     def _repeat_lines(self, zone: str) -> list[str]:
-        if self.form_repeat == "custom":
+        if self.form_repeat == "advanced":
             return list(self._form_custom_rule)
         return repeat_lines(
             self.form_repeat,
@@ -406,6 +425,7 @@ class CalendarState(SessionState):
             self.form_repeat_count,
             zone,
             self.form_all_day,
+            (self.form_custom_frequency, self.form_custom_interval, self.form_custom_days),
         )
 
     # ----- guests and meeting links --------------------------------------------------------------

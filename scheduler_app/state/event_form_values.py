@@ -130,6 +130,7 @@ def repeat_choices(start: dt.date) -> list[tuple[str, str]]:
         ("monthly_day", f"Monthly on day {start.day}"),
         ("monthly_nth", f"Monthly on the {ORDINALS[min(nth, 4)]} {weekday}"),
         ("yearly", f"Annually on {start:%B} {start.day}"),
+        ("custom", "Custom…"),
     ]
 
 
@@ -147,13 +148,42 @@ def _preset_rule(preset: str, start: dt.date) -> str:
     }[preset]
 
 
+CUSTOM_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+
+
+def custom_rule(frequency: str, interval: str, days: list[str], start: dt.date) -> str:
+    """FREQ/INTERVAL/BYDAY for "Custom…": every N days/weeks/months/years, weekly on chosen days."""
+    if frequency not in CUSTOM_FREQUENCIES:
+        raise InvalidInputError(
+            "Repeat how often?", [FieldProblem("repeat_frequency", "Pick days, weeks, months or years.")]
+        )
+    if not interval.isdigit() or not 1 <= int(interval) <= 999:
+        raise InvalidInputError(
+            "Repeat every how many?", [FieldProblem("repeat_interval", "Use a number from 1 to 999.")]
+        )
+    rule = f"FREQ={frequency}"
+    if int(interval) > 1:
+        rule += f";INTERVAL={int(interval)}"
+    if frequency == "WEEKLY":
+        chosen = [code for code in WEEKDAY_CODES if code in days] or [WEEKDAY_CODES[start.weekday()]]
+        rule += f";BYDAY={','.join(chosen)}"
+    return rule
+
+
 def repeat_lines(
-    preset: str, start: dt.date, ends: str, until: str, count: str, zone: str, all_day: bool
+    preset: str,
+    start: dt.date,
+    ends: str,
+    until: str,
+    count: str,
+    zone: str,
+    all_day: bool,
+    custom: tuple[str, str, list[str]] = ("WEEKLY", "1", []),
 ) -> list[str]:
     """RFC 5545 lines for the form's repeat choice; `ends` is never / on (a date) / after (N times)."""
     if preset == REPEAT_NONE:
         return []
-    rule = _preset_rule(preset, start)
+    rule = custom_rule(*custom, start) if preset == "custom" else _preset_rule(preset, start)
     if ends == "after":
         if not count.isdigit() or not 1 <= int(count) <= 1000:
             raise InvalidInputError(
@@ -181,7 +211,7 @@ def repeat_lines(
 
 
 def repeat_form(lines: list[str], start: dt.date, zone: str = "UTC") -> dict[str, str]:
-    """The form's repeat fields for existing lines; rules no preset produces show as "custom"."""
+    """The form's repeat fields for existing lines: a preset, "custom", or "advanced" (kept as it is)."""
     rrule = next((line[len("RRULE:") :] for line in lines if line.upper().startswith("RRULE:")), "")
     if not rrule:
         return {"repeat": REPEAT_NONE, "repeat_ends": "never", "repeat_until": "", "repeat_count": ""}
@@ -195,15 +225,19 @@ def repeat_form(lines: list[str], start: dt.date, zone: str = "UTC") -> dict[str
         if raw.endswith("Z"):
             instant = dt.datetime.strptime(raw, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
             until = instant.astimezone(zoneinfo.ZoneInfo(zone)).date().isoformat()
-    core = ";".join(f"{key}={value}" for key, value in parts.items())
-    for preset, _ in repeat_choices(start)[1:]:
+    found = {"repeat_ends": ends, "repeat_until": until, "repeat_count": count}
+    for preset, _ in repeat_choices(start)[1:-1]:
         expected = dict(part.split("=", 1) for part in _preset_rule(preset, start).split(";"))
         if parts == expected:
-            return {"repeat": preset, "repeat_ends": ends, "repeat_until": until, "repeat_count": count}
-    return {
-        "repeat": "custom",
-        "repeat_ends": ends,
-        "repeat_until": until,
-        "repeat_count": count,
-        "rule": core,
-    }
+            return {"repeat": preset, **found}
+    days = [day for day in parts.get("BYDAY", "").split(",") if day]
+    simple = set(parts) <= {"FREQ", "INTERVAL", "BYDAY"} and all(day in WEEKDAY_CODES for day in days)
+    if simple and parts.get("FREQ") in CUSTOM_FREQUENCIES and (not days or parts["FREQ"] == "WEEKLY"):
+        return {
+            "repeat": "custom",
+            "frequency": parts["FREQ"],
+            "interval": parts.get("INTERVAL", "1"),
+            "days": ",".join(days),
+            **found,
+        }
+    return {"repeat": "advanced", **found}

@@ -82,3 +82,28 @@ async def test_weekly_series_move_one_and_delete_following(page: Page, app_url: 
     kept = [monday, monday + dt.timedelta(days=8)]
     expected = sum(1 for day in kept if start <= day < end)
     await expect(occurrences(page)).to_have_count(expected)
+
+
+async def test_custom_every_other_week_on_chosen_days(page: Page, app_url: str) -> None:
+    await sign_up(page, app_url)
+    monday = dt.date.fromisoformat(this_week_days()[0])
+    tuesday = monday + dt.timedelta(days=1)
+    await page.get_by_role("button", name="New event").click()
+    dialog = page.get_by_role("dialog")
+    await dialog.get_by_label("Title").fill("Team sync")
+    await dialog.get_by_label("Starts").fill(f"{tuesday}T15:00")
+    await dialog.get_by_label("Ends", exact=True).fill(f"{tuesday}T15:30")
+    await dialog.get_by_label("Repeat").select_option(label="Custom…")
+    await dialog.get_by_label("Every").fill("2")
+    await dialog.get_by_label("Unit").select_option("WEEKLY")
+    await dialog.get_by_label("Thu").click()
+    await expect(dialog.get_by_label("Thu")).to_be_checked()
+    await dialog.get_by_label("Tue").click()
+    await expect(dialog.get_by_label("Tue")).to_be_checked()
+    await dialog.get_by_role("button", name="Save").click()
+    await expect(dialog).to_be_hidden()
+    await expect(occurrences(page)).to_have_count(2)  # Tuesday and Thursday
+    await page.keyboard.press("n")
+    await expect(occurrences(page)).to_have_count(0)  # the week in between
+    await page.keyboard.press("n")
+    await expect(occurrences(page)).to_have_count(2)
