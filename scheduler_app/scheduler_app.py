@@ -6,7 +6,7 @@ import reflex as rx
 
 from scheduler_app.backend.api.app import create_api
 from scheduler_app.backend.lifecycle import app_lifespan
-from scheduler_app.pages import auth, calendar, invitation, settings  # noqa: F401  (registers the pages)
+from scheduler_app.pages import auth, calendar, find_time, invitation, settings  # noqa: F401  (registers the pages)
 
 app = rx.App(
     theme=rx.theme(accent_color="blue", radius="medium", has_background=True),

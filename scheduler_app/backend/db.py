@@ -44,6 +44,7 @@ class Collections:
     login_tickets: AsyncCollection
     calendars: AsyncCollection
     events: AsyncCollection
+    working_hours: AsyncCollection
 
     @classmethod
     def of(cls, database: AsyncDatabase) -> Collections:
@@ -54,6 +55,7 @@ class Collections:
             login_tickets=database["login_tickets"],
             calendars=database["calendars"],
             events=database["events"],
+            working_hours=database["working_hours"],
         )
 
 

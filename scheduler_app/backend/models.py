@@ -165,3 +165,38 @@ class EventDoc(Document):
         if value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)
         return value.astimezone(dt.UTC)
+
+
+class TimeRangeDoc(SQLModel):
+    """Wall-clock times "HH:MM" in the working hours' zone; an end of "24:00" is midnight."""
+
+    start: str
+    end: str
+
+
+class DateOverrideDoc(SQLModel):
+    """Hours on one local date ("YYYY-MM-DD") in place of the weekday's; no ranges is a day off."""
+
+    date: str
+    ranges: list[TimeRangeDoc] = Field(default_factory=list)
+
+
+class OutOfOfficeDoc(SQLModel):
+    start: dt.datetime
+    end: dt.datetime
+
+    @field_validator("start", "end")
+    @classmethod
+    def _aware_utc(cls, value: dt.datetime) -> dt.datetime:
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class WorkingHoursDoc(Document):
+    """A user's working hours; `id` is the user's id (one document per user)."""
+
+    time_zone: str
+    weekly: dict[str, list[TimeRangeDoc]] = Field(default_factory=dict)
+    overrides: list[DateOverrideDoc] = Field(default_factory=list)
+    out_of_office: list[OutOfOfficeDoc] = Field(default_factory=list)
+    lunch: TimeRangeDoc | None = None
+    updated_at: dt.datetime = Field(default_factory=utc_now)

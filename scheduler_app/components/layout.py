@@ -44,6 +44,8 @@ def top_bar(*actions: rx.Component) -> rx.Component:
                 underline="none",
                 color=rx.color("gray", 12),
             ),
+            rx.link("Calendar", href="/", size="2", weight="medium"),
+            rx.link("Find a time", href="/find-a-time", size="2", weight="medium"),
             *actions,
             rx.spacer(),
             rx.badge(

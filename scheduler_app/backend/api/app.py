@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from scheduler_app.backend.api.problems import install_problem_handlers
-from scheduler_app.backend.api.routes import calendars, events, health, invitations, web_auth
+from scheduler_app.backend.api.routes import calendars, events, health, invitations, scheduling, web_auth
 from scheduler_app.backend.observability import RequestContextMiddleware, metrics_endpoint
 
 API_PREFIX = "/api/v1"
@@ -24,6 +24,7 @@ def create_api() -> FastAPI:
     v1.include_router(calendars.router)
     v1.include_router(events.router)
     v1.include_router(invitations.router)
+    v1.include_router(scheduling.router)
     api.include_router(v1)
     api.include_router(calendars.feeds)
     api.include_router(health.router)

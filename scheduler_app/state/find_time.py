@@ -1,0 +1,197 @@
+"""Find a time: pick people, a length and a window; get ranked times and turn one into an event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import reflex as rx
+from pymongo.errors import PyMongoError
+
+from scheduler_app.backend.db import collections
+from scheduler_app.backend.email_address import normalize_email
+from scheduler_app.backend.errors import DomainError
+from scheduler_app.backend.events import service as event_service
+from scheduler_app.backend.events.schemas import AttendeeIn, ConferenceRequest, EventCreate, EventTime
+from scheduler_app.backend.events.timing import parse_zone
+from scheduler_app.backend.models import UserDoc
+from scheduler_app.backend.scheduling.service import SuggestionQuery, suggest
+from scheduler_app.state.session import SessionState
+
+DATABASE_DOWN = "Can't reach the database right now; try again in a moment."
+DURATIONS = ("15", "30", "45", "60", "90", "120")
+
+
+class FindTimeState(SessionState):
+    people: list[dict[str, Any]] = []
+    person_email: str = ""
+    person_error: str = ""
+    duration: str = "60"
+    window_start: str = ""
+    window_end: str = ""
+    within_working_hours: bool = True
+    avoid_lunch: bool = False
+    title: str = "Meeting"
+    searching: bool = False
+    error: str = ""
+    suggestions: list[dict[str, Any]] = []
+    summary: str = ""
+    relaxations: list[str] = []
+    bottlenecks: list[str] = []
+    searched: bool = False
+
+    @rx.event
+    async def load_page(self) -> rx.event.EventSpec | None:
+        try:
+            if not await self.load_user():
+                return rx.redirect("/sign-in?next=/find-a-time")
+        except PyMongoError:
+            self.error = DATABASE_DOWN
+            return None
+        today = dt.datetime.now(parse_zone(self.display_time_zone)).date()
+        self.window_start = self.window_start or today.isoformat()
+        self.window_end = self.window_end or (today + dt.timedelta(days=7)).isoformat()
+        return rx.call_script(
+            "Intl.DateTimeFormat().resolvedOptions().timeZone", callback=SessionState.set_browser_time_zone
+        )
+
+    @rx.event
+    def set_person_email(self, value: str) -> None:
+        self.person_email, self.person_error = value, ""
+
+    @rx.event
+    def add_person(self, optional: bool = False) -> None:
+        try:
+            email = normalize_email(self.person_email, "person")
+        except DomainError as error:
+            self.person_error = error.errors[0].message if error.errors else error.detail
+            return
+        if email == self.user_email:
+            self.person_error = "You are always included."
+            return
+        if all(person["email"] != email for person in self.people):
+            self.people = [*self.people, {"email": email, "optional": bool(optional)}]
+        self.person_email = ""
+
+    @rx.event
+    def person_key_down(self, key: str) -> None:
+        if key == "Enter":
+            self.add_person()
+
+    @rx.event
+    def remove_person(self, email: str) -> None:
+        self.people = [person for person in self.people if person["email"] != email]
+
+    @rx.event
+    def set_person_optional(self, email: str, optional: bool) -> None:
+        self.people = [{**p, "optional": bool(optional)} if p["email"] == email else p for p in self.people]
+
+    @rx.event
+    def set_duration(self, value: str) -> None:
+        self.duration = value if value in DURATIONS else "60"
+
+    @rx.event
+    def set_window_start(self, value: str) -> None:
+        self.window_start = value
+
+    @rx.event
+    def set_window_end(self, value: str) -> None:
+        self.window_end = value
+
+    @rx.event
+    def set_within_working_hours(self, value: bool) -> None:
+        self.within_working_hours = bool(value)
+
+    @rx.event
+    def set_avoid_lunch(self, value: bool) -> None:
+        self.avoid_lunch = bool(value)
+
+    @rx.event
+    def set_title(self, value: str) -> None:
+        self.title = value
+
+    async def _requester(self) -> UserDoc:
+        return UserDoc.from_mongo(await collections().users.find_one({"_id": self._user_id}) or {})
+
+    @rx.event
+    async def search(self):
+        """Rank the times that work for everyone (the window's end day is included)."""
+        if ended := await self.session_ended():
+            yield ended
+            return
+        self.error, self.suggestions, self.summary, self.relaxations, self.bottlenecks = "", [], "", [], []
+        self.searching = True
+        yield
+        try:
+            last_day = dt.date.fromisoformat(self.window_end) + dt.timedelta(days=1)
+            query = SuggestionQuery(
+                participants=[p["email"] for p in self.people if not p["optional"]],
+                optional=[p["email"] for p in self.people if p["optional"]],
+                duration_minutes=int(self.duration),
+                window_start=f"{self.window_start}T00:00:00",
+                window_end=f"{last_day.isoformat()}T00:00:00",
+                time_zone=self.display_time_zone,
+                limit=10,
+                within_working_hours=self.within_working_hours,
+                avoid_lunch=self.avoid_lunch,
+            )
+            result = (await suggest(collections(), await self._requester(), query)).to_json()
+        except DomainError as error:
+            self.error = str(error) if error.errors else error.detail
+            return
+        except ValueError:
+            self.error = "Pick a start and an end day for the search."
+            return
+        except PyMongoError:
+            self.error = DATABASE_DOWN
+            return
+        finally:
+            self.searching = False
+        zone = parse_zone(self.display_time_zone)
+        self.suggestions = [
+            {
+                "start": item["start"],
+                "end": item["end"],
+                "label": _label(item["start"], item["end"], zone),
+                "reasons": "; ".join(item["reasons"]),
+                "busy": ", ".join(item["attendees_busy"]),
+            }
+            for item in result["suggestions"]
+        ]
+        explanation = result.get("explanation") or {}
+        self.summary = explanation.get("summary", "")
+        self.bottlenecks = [f"{b['display_name']}: {b['reason']}" for b in explanation.get("bottlenecks", [])]
+        self.relaxations = [relaxation["text"] for relaxation in explanation.get("relaxations", [])]
+        self.searched = True
+
+    @rx.event
+    async def create_from(self, start: str, end: str) -> rx.event.EventSpec | None:
+        """Turn a suggestion into an event with everyone invited and a video call."""
+        if ended := await self.session_ended():
+            return ended
+        try:
+            await event_service.create_event(
+                collections(),
+                self._user_id,
+                EventCreate(
+                    title=self.title.strip() or "Meeting",
+                    start=EventTime(date_time=start, time_zone=self.display_time_zone),
+                    end=EventTime(date_time=end, time_zone=self.display_time_zone),
+                    attendees=[AttendeeIn(email=p["email"], optional=p["optional"]) for p in self.people],
+                    conference=ConferenceRequest(provider="jitsi"),
+                ),
+                self.display_time_zone,
+            )
+        except DomainError as error:
+            self.error = str(error) if error.errors else error.detail
+            return None
+        except PyMongoError:
+            self.error = DATABASE_DOWN
+            return None
+        return [rx.toast.success("Event created and guests invited."), rx.redirect("/")]  # type: ignore[return-value]
+
+
+def _label(start: str, end: str, zone: Any) -> str:
+    begin = dt.datetime.fromisoformat(start).astimezone(zone)
+    finish = dt.datetime.fromisoformat(end).astimezone(zone)
+    return f"{begin:%a %d %b, %H:%M}–{finish:%H:%M}"
