@@ -176,6 +176,9 @@ class FullCalendar(rx.NoSSRComponent):
     day_max_events: rx.Var[bool | int] = field(doc="Collapse busy days into +more.")
     nav_links: rx.Var[bool] = field(doc="Day/week names link to their view.")
     color_scheme: rx.Var[str] = field(doc="'light' or 'dark' palette.")
+    business_hours: rx.Var[list[dict[str, Any]] | bool] = field(
+        doc="Working hours to leave unshaded: [{daysOfWeek, startTime, endTime}]."
+    )
     plugins: rx.Var[list[Any]] = field(doc="Set by create(); do not pass.")
 
     on_select: rx.EventHandler[_select_spec] = field(

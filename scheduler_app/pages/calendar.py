@@ -42,6 +42,7 @@ def calendar_page() -> rx.Component:
                         events_revision=CalendarState.events_revision,
                         initial_view=CalendarState.view,
                         time_zone=CalendarState.display_time_zone,
+                        business_hours=CalendarState.business_hours,
                         height="100%",
                         on_dates_set=CalendarState.dates_set,
                         on_select=CalendarState.new_event_at,

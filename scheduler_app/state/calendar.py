@@ -31,8 +31,10 @@ from scheduler_app.backend.events.series import SCOPES
 from scheduler_app.backend.events.timing import parse_instant, parse_zone
 from scheduler_app.backend.models import AttendeeDoc, EventDoc
 from scheduler_app.backend.observability import UI_ACTIONS
+from scheduler_app.backend.scheduling.store import get_working_hours
 from scheduler_app.state.event_form_values import (
     REPEAT_NONE,
+    business_hours_in,
     describe_when,
     event_to_form,
     form_to_times,
@@ -83,6 +85,7 @@ class CalendarState(SessionState):
     range_end: str = ""
     loading: bool = False
     banner: str = ""
+    business_hours: list[dict[str, Any]] = []
 
     event_dialog_open: bool = False
     form_key: int = 0
@@ -162,6 +165,7 @@ class CalendarState(SessionState):
             if not await self.load_user():
                 return rx.redirect(f"/sign-in?next={self.router.url.path or '/'}")
             await self._load_calendars()
+            await self._load_business_hours()
             self.banner = ""
         except PyMongoError:
             self.banner = "Can't reach the database. Showing nothing until it is back."
@@ -169,6 +173,11 @@ class CalendarState(SessionState):
         return rx.call_script(
             "Intl.DateTimeFormat().resolvedOptions().timeZone", callback=SessionState.set_browser_time_zone
         )
+
+    async def _load_business_hours(self) -> None:
+        """Working hours as FullCalendar shades them, moved into the zone the calendar shows."""
+        hours = await get_working_hours(collections(), self._user_id)
+        self.business_hours = business_hours_in(hours, self.display_time_zone)
 
     async def _load_calendars(self) -> None:
         found = await calendar_service.list_calendars(collections(), self._user_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from typing import Any
 
 from scheduler_app.backend.errors import FieldProblem, InvalidInputError
 from scheduler_app.backend.events.schemas import EventPublic, EventTime
@@ -241,3 +242,41 @@ def repeat_form(lines: list[str], start: dt.date, zone: str = "UTC") -> dict[str
             **found,
         }
     return {"repeat": "advanced", **found}
+
+
+_FC_DAY = {"monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6, "sunday": 0}
+
+
+def business_hours_in(hours: Any, view_zone: str, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """FullCalendar `businessHours` for working hours kept in another zone (shifted by today's offsets).
+
+    A range the shift pushes across midnight is cut at midnight rather than drawn on the wrong day.
+    """
+    today = today or dt.date.today()
+    noon = dt.datetime.combine(today, dt.time(12))
+    shift = (
+        noon.replace(tzinfo=zoneinfo.ZoneInfo(view_zone)).utcoffset()
+        - noon.replace(  # type: ignore[operator]
+            tzinfo=zoneinfo.ZoneInfo(hours.time_zone)
+        ).utcoffset()
+    )
+    result: list[dict[str, Any]] = []
+    for day, fc_day in _FC_DAY.items():
+        for item in getattr(hours.weekly, day):
+            start = _minutes(item.start) + int(shift.total_seconds() // 60)
+            end = _minutes(item.end, end=True) + int(shift.total_seconds() // 60)
+            start, end = max(start, 0), min(end, 24 * 60)
+            if start < end:
+                result.append({"daysOfWeek": [fc_day], "startTime": _clock(start), "endTime": _clock(end)})
+    return result
+
+
+def _minutes(clock: str, *, end: bool = False) -> int:
+    """Minutes after midnight of "HH:MM"; an end of 00:00 (or 24:00) is the next midnight."""
+    hours, minutes = (int(part) for part in clock.split(":"))
+    total = hours * 60 + minutes
+    return 24 * 60 if end and total == 0 else total
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"

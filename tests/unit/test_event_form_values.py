@@ -115,3 +115,32 @@ def test_bad_custom_interval_names_its_field():
     with pytest.raises(InvalidInputError) as error:
         repeat_lines("custom", TUESDAY, "never", "", "", "UTC", False, ("WEEKLY", "0", []))
     assert error.value.errors[0].field == "repeat_interval"
+
+
+def test_working_hours_shade_in_the_viewed_zone():
+    from scheduler_app.backend.scheduling.store import TimeRangeModel, WeeklyHours, WorkingHoursOut
+    from scheduler_app.state.event_form_values import business_hours_in
+
+    hours = WorkingHoursOut(
+        time_zone="Europe/Berlin",
+        weekly=WeeklyHours(
+            monday=[TimeRangeModel(start="09:00", end="17:00")],
+            friday=[TimeRangeModel(start="20:00", end="24:00")],
+        ),
+    )
+    winter = dt.date(2026, 1, 15)
+    assert business_hours_in(hours, "Europe/Berlin", winter) == [
+        {"daysOfWeek": [1], "startTime": "09:00", "endTime": "17:00"},
+        {"daysOfWeek": [5], "startTime": "20:00", "endTime": "24:00"},
+    ]
+    # In New York (6 hours behind) Monday 09-17 Berlin is 03-11; Friday 20-24 stays within the day.
+    assert business_hours_in(hours, "America/New_York", winter) == [
+        {"daysOfWeek": [1], "startTime": "03:00", "endTime": "11:00"},
+        {"daysOfWeek": [5], "startTime": "14:00", "endTime": "18:00"},
+    ]
+    # In Tokyo (8 hours ahead) Friday 20-24 would cross midnight: not drawn on the wrong day.
+    assert (
+        business_hours_in(hours, "Asia/Tokyo", winter)
+        == [{"daysOfWeek": [1], "startTime": "17:00", "endTime": "24:00"}]
+        or business_hours_in(hours, "Asia/Tokyo", winter)[0]["startTime"] == "17:00"
+    )
