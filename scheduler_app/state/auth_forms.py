@@ -12,6 +12,7 @@ from scheduler_app.backend.api.routes.web_auth import safe_next_path
 from scheduler_app.backend.auth.service import authenticate, issue_login_ticket, sign_up
 from scheduler_app.backend.db import collections
 from scheduler_app.backend.errors import DomainError
+from scheduler_app.backend.scheduling.store import start_working_week
 from scheduler_app.state.session import SessionState, backend_url, navigate_to
 
 log = structlog.get_logger("scheduler_app.auth")
@@ -43,7 +44,9 @@ class AuthFormState(SessionState):
                 return rx.redirect("/")
         except PyMongoError:
             self.error = DATABASE_DOWN
-        return None
+        return rx.call_script(
+            "Intl.DateTimeFormat().resolvedOptions().timeZone", callback=SessionState.set_browser_time_zone
+        )
 
     def _fail(self, error: DomainError) -> None:
         self.error = error.detail
@@ -80,6 +83,7 @@ class SignUpState(AuthFormState):
                 str(form_data.get("name", "")),
                 str(form_data.get("password", "")),
             )
+            await start_working_week(db, user.id, self.browser_time_zone or None)
             ticket = await issue_login_ticket(db, user.id, "/")
         except DomainError as error:
             self._fail(error)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import AsyncIterator
 from typing import Any
@@ -86,6 +87,7 @@ class CalendarState(SessionState):
     loading: bool = False
     banner: str = ""
     business_hours: list[dict[str, Any]] = []
+    _business_hours_zone: str = ""
 
     event_dialog_open: bool = False
     form_key: int = 0
@@ -178,6 +180,7 @@ class CalendarState(SessionState):
         """Working hours as FullCalendar shades them, moved into the zone the calendar shows."""
         hours = await get_working_hours(collections(), self._user_id)
         self.business_hours = business_hours_in(hours, self.display_time_zone)
+        self._business_hours_zone = self.display_time_zone
 
     async def _load_calendars(self) -> None:
         found = await calendar_service.list_calendars(collections(), self._user_id)
@@ -242,6 +245,9 @@ class CalendarState(SessionState):
             self.view = str(payload["view"])
         self.loading = True
         yield
+        if self._business_hours_zone != self.display_time_zone:  # the browser's zone arrived after load
+            with contextlib.suppress(PyMongoError):  # shading is a nicety; _refresh reports outages
+                await self._load_business_hours()
         await self._refresh()
         self.loading = False
 

@@ -15,11 +15,13 @@ from scheduler_app.backend.events import service as event_service
 from scheduler_app.backend.events.schemas import AttendeeIn, ConferenceRequest, EventCreate, EventTime
 from scheduler_app.backend.events.timing import parse_zone
 from scheduler_app.backend.models import UserDoc
+from scheduler_app.backend.scheduling.request import MAX_SUGGESTIONS
 from scheduler_app.backend.scheduling.service import SuggestionQuery, suggest
 from scheduler_app.state.session import SessionState
 
 DATABASE_DOWN = "Can't reach the database right now; try again in a moment."
 DURATIONS = ("15", "30", "45", "60", "90", "120")
+SHOWN_SUGGESTIONS = 10
 
 
 class FindTimeState(SessionState):
@@ -131,7 +133,7 @@ class FindTimeState(SessionState):
                 window_start=f"{self.window_start}T00:00:00",
                 window_end=f"{last_day.isoformat()}T00:00:00",
                 time_zone=self.display_time_zone,
-                limit=10,
+                limit=MAX_SUGGESTIONS,
                 within_working_hours=self.within_working_hours,
                 avoid_lunch=self.avoid_lunch,
             )
@@ -156,7 +158,7 @@ class FindTimeState(SessionState):
                 "reasons": "; ".join(item["reasons"]),
                 "busy": ", ".join(item["attendees_busy"]),
             }
-            for item in result["suggestions"]
+            for item in distinct_times(result["suggestions"], SHOWN_SUGGESTIONS)
         ]
         explanation = result.get("explanation") or {}
         self.summary = explanation.get("summary", "")
@@ -189,6 +191,20 @@ class FindTimeState(SessionState):
             self.error = DATABASE_DOWN
             return None
         return [rx.toast.success("Event created and guests invited."), rx.redirect("/")]  # type: ignore[return-value]
+
+
+def distinct_times(ranked: list[dict[str, Any]], count: int) -> list[dict[str, Any]]:
+    """The best suggestions that do not overlap one another, so the list offers real alternatives."""
+    chosen: list[dict[str, Any]] = []
+    spans: list[tuple[dt.datetime, dt.datetime]] = []
+    for item in ranked:
+        start, end = dt.datetime.fromisoformat(item["start"]), dt.datetime.fromisoformat(item["end"])
+        if all(end <= other_start or start >= other_end for other_start, other_end in spans):
+            chosen.append(item)
+            spans.append((start, end))
+        if len(chosen) == count:
+            break
+    return chosen
 
 
 def _label(start: str, end: str, zone: Any) -> str:

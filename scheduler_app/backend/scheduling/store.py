@@ -313,3 +313,10 @@ async def put_working_hours(db: Collections, user_id: str, data: WorkingHoursIn)
     doc = to_document(user_id, hours).model_copy(update={"updated_at": utc_now()})
     await db.working_hours.replace_one({"_id": user_id}, doc.to_mongo(), upsert=True)
     return to_output(hours, is_default=False, updated_at=doc.updated_at)
+
+
+async def start_working_week(db: Collections, user_id: str, time_zone: str | None) -> None:
+    """A new account's working week: Monday-Friday 09:00-17:00 in the zone the person signed up from."""
+    zone = time_zone if time_zone in timing.available_zones() else "UTC"
+    doc = to_document(user_id, default_hours(zone)).model_copy(update={"updated_at": utc_now()})
+    await db.working_hours.update_one({"_id": user_id}, {"$setOnInsert": doc.to_mongo()}, upsert=True)
