@@ -76,7 +76,7 @@ async def test_times_follow_the_chosen_time_zone(page: Page, app_url: str) -> No
     await create_event(page, "Berlin morning", f"{tuesday}T09:00", f"{tuesday}T10:00")
 
     await page.goto(f"{app_url}/settings")
-    await page.get_by_label("Time zone").select_option("America/New_York")
+    await page.get_by_label("Time zone", exact=True).select_option("America/New_York")
     await page.get_by_role("button", name="Save settings").click()
     await expect(page.get_by_role("status")).to_have_text("Saved.")
     await page.goto(f"{app_url}/")
