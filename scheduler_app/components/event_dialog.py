@@ -8,6 +8,7 @@ import reflex as rx
 
 from scheduler_app.backend.models import DESCRIPTION_MAX, LOCATION_MAX, TITLE_MAX
 from scheduler_app.components.form_field import labelled
+from scheduler_app.components.person_row import person_row
 from scheduler_app.components.time_zone_select import time_zone_select
 from scheduler_app.state.calendar import CalendarState
 
@@ -73,40 +74,24 @@ def _status_badge(status: rx.Var[str]) -> rx.Component:
 
 def _guest_row(guest: rx.Var[dict[str, Any]]) -> rx.Component:
     email = guest["email"].to(str)
-    return rx.hstack(
-        rx.text(email, size="2", flex="1", trim="both", class_name="guest-email"),
-        _status_badge(guest["response_status"].to(str)),
-        rx.el.label(
-            rx.el.input(
-                type="checkbox",
-                checked=guest["optional"].to(bool),
-                on_change=lambda checked: CalendarState.set_guest_optional(email, checked),
-            ),
-            " Optional",
-            class_name="inline-check",
-        ),
-        rx.cond(
-            guest["link"].to(str) != "",
-            rx.icon_button(
-                rx.icon("link", size=14),
-                type="button",
-                variant="ghost",
-                aria_label="Copy invitation link for " + email,
-                title="Copy the link this guest can answer from",
-                on_click=[rx.set_clipboard(guest["link"].to(str)), rx.toast.info("Invitation link copied.")],
-            ),
-        ),
+    copy_link = rx.cond(
+        guest["link"].to(str) != "",
         rx.icon_button(
-            rx.icon("x", size=14),
+            rx.icon("link", size=14),
             type="button",
             variant="ghost",
-            color_scheme="gray",
-            aria_label="Remove " + email,
-            on_click=CalendarState.remove_guest(email),
+            aria_label="Copy invitation link for " + email,
+            title="Copy the link this guest can answer from",
+            on_click=[rx.set_clipboard(guest["link"].to(str)), rx.toast.info("Invitation link copied.")],
         ),
-        align="center",
-        width="100%",
-        spacing="2",
+    )
+    return person_row(
+        email,
+        guest["optional"].to(bool),
+        lambda checked: CalendarState.set_guest_optional(email, checked),
+        CalendarState.remove_guest(email),
+        _status_badge(guest["response_status"].to(str)),
+        copy_link,
     )
 
 

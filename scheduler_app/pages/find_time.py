@@ -8,6 +8,7 @@ import reflex as rx
 
 from scheduler_app.components.form_field import labelled
 from scheduler_app.components.layout import page_frame
+from scheduler_app.components.person_row import person_row
 from scheduler_app.state.find_time import DURATIONS, FindTimeState
 
 state = FindTimeState
@@ -15,26 +16,11 @@ state = FindTimeState
 
 def _person_row(person: rx.Var[dict[str, Any]]) -> rx.Component:
     email = person["email"].to(str)
-    return rx.hstack(
-        rx.text(email, size="2", flex="1", class_name="guest-email"),
-        rx.el.label(
-            rx.el.input(
-                type="checkbox",
-                checked=person["optional"].to(bool),
-                on_change=lambda checked: FindTimeState.set_person_optional(email, checked),
-            ),
-            " Optional",
-            class_name="inline-check",
-        ),
-        rx.icon_button(
-            rx.icon("x", size=14),
-            variant="ghost",
-            color_scheme="gray",
-            aria_label="Remove " + email,
-            on_click=FindTimeState.remove_person(email),
-        ),
-        width="100%",
-        align="center",
+    return person_row(
+        email,
+        person["optional"].to(bool),
+        lambda checked: FindTimeState.set_person_optional(email, checked),
+        FindTimeState.remove_person(email),
     )
 
 
