@@ -141,6 +141,52 @@ def _suggestion(item: rx.Var[dict[str, Any]]) -> rx.Component:
     )
 
 
+def _grid_cell(cell: rx.Var[dict[str, Any]]) -> rx.Component:
+    return rx.el.td(
+        class_name="free-" + cell["level"].to(str),
+        title=cell["title"].to(str),
+        aria_label=cell["title"].to(str),
+    )
+
+
+def _grid_row(row: rx.Var[dict[str, Any]]) -> rx.Component:
+    return rx.el.tr(
+        rx.el.th(row["day"].to(str), scope="row"),
+        rx.foreach(row["cells"].to(list[dict[str, Any]]), _grid_cell),
+    )
+
+
+def _availability_grid() -> rx.Component:
+    """Hours of the first days, darker where more people can attend; hover for everyone's local time."""
+    return rx.cond(
+        state.grid_rows.length() > 0,  # type: ignore[attr-defined]
+        rx.vstack(
+            rx.heading("Who is free", size="2", as_="h2"),
+            rx.box(
+                rx.el.table(
+                    rx.el.thead(
+                        rx.el.tr(
+                            rx.el.th(""),
+                            rx.foreach(state.grid_hours, lambda hour: rx.el.th(hour, scope="col")),
+                        )
+                    ),
+                    rx.el.tbody(rx.foreach(state.grid_rows, _grid_row)),
+                    class_name="availability-grid",
+                    aria_label="Who is free, by hour",
+                ),
+                overflow_x="auto",
+                width="100%",
+            ),
+            rx.text(
+                "Darker: more people free. Hover a cell for each person's local time.",
+                size="1",
+                color_scheme="gray",
+            ),
+            width="100%",
+        ),
+    )
+
+
 def _results() -> rx.Component:
     return rx.vstack(
         rx.cond(state.error != "", rx.callout(state.error, color_scheme="red", role="alert", width="100%")),
@@ -148,6 +194,7 @@ def _results() -> rx.Component:
         rx.vstack(
             rx.foreach(state.suggestions, _suggestion), width="100%", role="list", aria_label="Suggestions"
         ),
+        _availability_grid(),
         rx.cond(
             state.bottlenecks.length() > 0,  # type: ignore[attr-defined]
             rx.vstack(

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import reflex as rx
+import structlog
 from pymongo.errors import PyMongoError
 
 from scheduler_app.backend.db import collections
@@ -16,9 +17,10 @@ from scheduler_app.backend.events.schemas import AttendeeIn, ConferenceRequest, 
 from scheduler_app.backend.events.timing import parse_zone
 from scheduler_app.backend.models import UserDoc
 from scheduler_app.backend.scheduling.request import MAX_SUGGESTIONS
-from scheduler_app.backend.scheduling.service import SuggestionQuery, suggest
+from scheduler_app.backend.scheduling.service import SuggestionQuery, availability, resolve_people, suggest
 from scheduler_app.state.session import SessionState
 
+log = structlog.get_logger("scheduler_app.find_time")
 DATABASE_DOWN = "Can't reach the database right now; try again in a moment."
 DURATIONS = ("15", "30", "45", "60", "90", "120")
 SHOWN_SUGGESTIONS = 10
@@ -41,6 +43,8 @@ class FindTimeState(SessionState):
     relaxations: list[str] = []
     bottlenecks: list[str] = []
     searched: bool = False
+    grid_hours: list[str] = []
+    grid_rows: list[dict[str, Any]] = []
 
     @rx.event
     async def load_page(self) -> rx.event.EventSpec | None:
@@ -160,11 +164,39 @@ class FindTimeState(SessionState):
             }
             for item in distinct_times(result["suggestions"], SHOWN_SUGGESTIONS)
         ]
+        try:
+            await self._build_grid(query)
+        except (DomainError, PyMongoError) as error:  # the ranked list stands on its own
+            log.warning("find_time.grid_failed", error=str(error))
+            self.grid_rows = []
         explanation = result.get("explanation") or {}
         self.summary = explanation.get("summary", "")
         self.bottlenecks = [f"{b['display_name']}: {b['reason']}" for b in explanation.get("bottlenecks", [])]
         self.relaxations = [relaxation["text"] for relaxation in explanation.get("relaxations", [])]
         self.searched = True
+
+    async def _build_grid(self, query: SuggestionQuery) -> None:
+        """Who is free in each hour of the first days of the window (free/busy only, never titles)."""
+        zone = parse_zone(self.display_time_zone)
+        first = dt.date.fromisoformat(self.window_start)
+        days = min(GRID_DAYS, (dt.date.fromisoformat(self.window_end) - first).days + 1)
+        start = dt.datetime.combine(first, dt.time(), zone).astimezone(dt.UTC)
+        end = dt.datetime.combine(first + dt.timedelta(days=days), dt.time(), zone).astimezone(dt.UTC)
+        emails = [self.user_email, *query.participants, *query.optional]
+        db = collections()
+        people = await resolve_people(db, [(f"users[{index}]", email) for index, email in enumerate(emails)])
+        free_busy = await availability(db, emails, start, end)
+        self.grid_hours = [f"{hour:02d}:00" for hour in GRID_HOURS]
+        self.grid_rows = [
+            {
+                "day": f"{first + dt.timedelta(days=offset):%a %d %b}",
+                "cells": [
+                    _grid_cell(first + dt.timedelta(days=offset), hour, zone, free_busy, people)
+                    for hour in GRID_HOURS
+                ],
+            }
+            for offset in range(days)
+        ]
 
     @rx.event
     async def create_from(self, start: str, end: str) -> rx.event.EventSpec | None:
@@ -191,6 +223,34 @@ class FindTimeState(SessionState):
             self.error = DATABASE_DOWN
             return None
         return [rx.toast.success("Event created and guests invited."), rx.redirect("/")]  # type: ignore[return-value]
+
+
+GRID_DAYS = 7
+GRID_HOURS = range(7, 21)
+
+
+def _grid_cell(
+    day: dt.date, hour: int, zone: Any, free_busy: list[Any], people: dict[str, Any]
+) -> dict[str, Any]:
+    """One hour of one day: how many can attend, and each person's local time for the hover text."""
+    start = dt.datetime.combine(day, dt.time(hour), zone)
+    end = start + dt.timedelta(hours=1)
+    free = [
+        person.email
+        for person in free_busy
+        if not any(item.start < end and item.end > start for item in person.busy)
+    ]
+    total = len(free_busy)
+    local_times = ", ".join(
+        f"{people[email].name or email} {start.astimezone(parse_zone(people[email].time_zone)):%H:%M} "
+        f"{people[email].time_zone}"
+        for email in (person.email for person in free_busy)
+        if email in people
+    )
+    return {
+        "level": str(round(4 * len(free) / total)) if total else "0",
+        "title": f"{start:%a %H:%M}: {len(free)} of {total} free. Local times: {local_times}",
+    }
 
 
 def distinct_times(ranked: list[dict[str, Any]], count: int) -> list[dict[str, Any]]:

@@ -57,6 +57,11 @@ async def test_three_people_find_a_time_and_book_it(page: Page, browser: Browser
     start_hour = int(re.search(r", (\d\d):(\d\d)", label).group(1))  # type: ignore[union-attr]
     assert start_hour >= 14, label
     assert "Private" not in await suggestions.inner_text()  # others' titles never show
+    grid = page.get_by_role("table", name="Who is free, by hour")
+    await expect(grid).to_be_visible()
+    weekday = f"{day:%a}"
+    await expect(grid.locator(f'td[title^="{weekday} 10:00: 2 of 3 free"]')).to_have_count(1)
+    await expect(grid.locator(f'td[title^="{weekday} 15:00: 3 of 3 free"]')).to_have_count(1)
     await first.click()
     await expect(page).to_have_url(re.compile(r"/$"))
     stored_title = page.get_by_role("button", name=re.compile("Roadmap"))
