@@ -57,8 +57,7 @@ from scheduler_app.backend.scheduling import (
 )
 from scheduler_app.backend.scheduling.grid import slot_starts
 from scheduler_app.backend.scheduling.scoring import assess_slot, ranking_key
-from scheduler_app.backend.scheduling.timeline import Attendance
-from scheduler_app.backend.scheduling.working_hours import lunch_intervals, working_intervals
+from tests.scheduling_oracle import ScannedCalendar
 
 ZONES = ("Europe/London", "Europe/Berlin", "America/New_York")
 YEAR_START = dt.date(2026, 1, 1)
@@ -160,58 +159,6 @@ def make_request() -> SuggestionRequest:
 # --- baseline ----------------------------------------------------------------------------------------
 
 
-class ScannedCalendar:
-    """A participant's time as plain lists, every list scanned in full for every question."""
-
-    def __init__(self, participant: Participant, request: SuggestionRequest):
-        self.participant = participant
-        self.request = request
-        hours = participant.working_hours
-        window_end = request.window_end
-        self.hours = list(working_intervals(hours, request.window_start, window_end)) if hours else None
-        self.away = [(absence.start, absence.end) for absence in hours.out_of_office] if hours else []
-        self.lunch = (
-            list(lunch_intervals(hours, request.window_start, window_end))
-            if hours and request.avoid_lunch
-            else []
-        )
-        before, after = request.buffer_before, request.buffer_after
-        self.busy = [
-            (m.start - after, m.end + before) for m in participant.busy if m.status == BusyStatus.BUSY
-        ]
-        self.tentative = [
-            (m.start - after, m.end + before) for m in participant.busy if m.status == BusyStatus.TENTATIVE
-        ]
-
-    def in_hours(self, start: dt.datetime, end: dt.datetime) -> bool:
-        return self.hours is None or any(s <= start and end <= e for s, e in self.hours)
-
-    def can_attend(self, start: dt.datetime, end: dt.datetime) -> bool:
-        return not (
-            _overlaps(self.away, start, end)
-            or _overlaps(self.busy, start, end)
-            or _overlaps(self.lunch, start, end)
-            or (self.request.respect_working_hours and not self.in_hours(start, end))
-        )
-
-    def attendance(self, start: dt.datetime, end: dt.datetime) -> Attendance:
-        if _overlaps(self.away, start, end):
-            return Attendance.OUT_OF_OFFICE
-        if _overlaps(self.busy, start, end):
-            return Attendance.BUSY
-        if not self.in_hours(start, end):
-            return Attendance.OUTSIDE_WORKING_HOURS
-        if _overlaps(self.lunch, start, end):
-            return Attendance.LUNCH
-        if _overlaps(self.tentative, start, end):
-            return Attendance.TENTATIVE
-        return Attendance.FREE
-
-
-def _overlaps(spans: Sequence[tuple[dt.datetime, dt.datetime]], start: dt.datetime, end: dt.datetime) -> bool:
-    return any(span_start < end and start < span_end for span_start, span_end in spans)
-
-
 def brute_force(
     request: SuggestionRequest, participants: Sequence[Participant], *, required_first: bool = False
 ) -> list[Suggestion]:
@@ -220,7 +167,10 @@ def brute_force(
     With `required_first`, a slot is dropped at the first required participant who cannot attend,
     before the others are looked at (the shortcut anyone would add; not the brief's baseline).
     """
-    calendars = [ScannedCalendar(participant, request) for participant in participants]
+    calendars = [
+        ScannedCalendar(participant, request, request.window_start, request.window_end)
+        for participant in participants
+    ]
     required = [calendar for calendar in calendars if not calendar.participant.optional]
     earliest = max(request.window_start, request.now + request.min_notice)
     grid = slot_starts(

@@ -23,8 +23,7 @@ from scheduler_app.backend.scheduling import (
 )
 from scheduler_app.backend.scheduling.intervals import IntervalSet
 from scheduler_app.backend.scheduling.scoring import assess_slot, ranking_key
-from scheduler_app.backend.scheduling.timeline import Attendance
-from scheduler_app.backend.scheduling.working_hours import lunch_intervals, working_intervals
+from tests.scheduling_oracle import ScannedCalendar
 
 pytestmark = pytest.mark.unit
 
@@ -124,7 +123,8 @@ def brute_force(request: SuggestionRequest, participants: list[Participant]):
     zone = zoneinfo.ZoneInfo(request.viewer_time_zone)
     earliest = max(request.window_start, request.now + request.min_notice)
     step_minutes = int(request.slot_step / MINUTE)
-    calendars = [_Calendar(request, participant, earliest) for participant in participants]
+    far = request.window_end + dt.timedelta(days=2)
+    calendars = [ScannedCalendar(participant, request, earliest, far) for participant in participants]
     ranked = []
     instant = earliest.replace(minute=earliest.minute - earliest.minute % 5, second=0, microsecond=0)
     while instant + request.duration <= request.window_end:
@@ -144,53 +144,6 @@ def brute_force(request: SuggestionRequest, participants: list[Participant]):
             )
         instant += 5 * MINUTE
     return sorted(ranked, key=ranking_key)
-
-
-class _Calendar:
-    """One participant's spans as plain lists, scanned in full for every question."""
-
-    def __init__(self, request: SuggestionRequest, participant: Participant, earliest: dt.datetime):
-        self.request = request
-        self.participant = participant
-        working = participant.working_hours
-        far = request.window_end + dt.timedelta(days=2)
-        self.hours = list(working_intervals(working, earliest, far)) if working else None
-        self.away = [(absence.start, absence.end) for absence in working.out_of_office] if working else []
-        self.lunch = list(lunch_intervals(working, earliest, far)) if working and request.avoid_lunch else []
-        widened = [
-            (meeting.start - request.buffer_after, meeting.end + request.buffer_before, meeting.status)
-            for meeting in participant.busy
-        ]
-        self.busy = [(s, e) for s, e, status in widened if status is BusyStatus.BUSY]
-        self.tentative = [(s, e) for s, e, status in widened if status is BusyStatus.TENTATIVE]
-
-    def in_hours(self, start: dt.datetime, end: dt.datetime) -> bool:
-        return self.hours is None or any(s <= start and end <= e for s, e in self.hours)
-
-    def can_attend(self, start: dt.datetime, end: dt.datetime) -> bool:
-        return not (
-            _overlaps(self.away, start, end)
-            or _overlaps(self.busy, start, end)
-            or _overlaps(self.lunch, start, end)
-            or (self.request.respect_working_hours and not self.in_hours(start, end))
-        )
-
-    def attendance(self, start: dt.datetime, end: dt.datetime) -> Attendance:
-        if _overlaps(self.away, start, end):
-            return Attendance.OUT_OF_OFFICE
-        if _overlaps(self.busy, start, end):
-            return Attendance.BUSY
-        if not self.in_hours(start, end):
-            return Attendance.OUTSIDE_WORKING_HOURS
-        if _overlaps(self.lunch, start, end):
-            return Attendance.LUNCH
-        if _overlaps(self.tentative, start, end):
-            return Attendance.TENTATIVE
-        return Attendance.FREE
-
-
-def _overlaps(spans, start: dt.datetime, end: dt.datetime) -> bool:
-    return any(span_start < end and start < span_end for span_start, span_end in spans)
 
 
 @PROPERTY_SETTINGS
