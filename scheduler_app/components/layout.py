@@ -38,14 +38,16 @@ def top_bar(*actions: rx.Component) -> rx.Component:
         rx.hstack(
             rx.link(
                 rx.hstack(
-                    rx.icon("calendar-days", size=22), rx.heading("Scheduler", size="5"), align="center"
+                    rx.icon("calendar-days", size=22),
+                    rx.heading("Scheduler", size="5", as_="div", display=["none", "block"]),
+                    align="center",
                 ),
                 href="/",
                 underline="none",
                 color=rx.color("gray", 12),
             ),
-            rx.link("Calendar", href="/", size="2", weight="medium"),
-            rx.link("Find a time", href="/find-a-time", size="2", weight="medium"),
+            rx.link("Calendar", href="/", size="2", weight="medium", white_space="nowrap"),
+            rx.link("Find a time", href="/find-a-time", size="2", weight="medium", white_space="nowrap"),
             *actions,
             rx.spacer(),
             rx.badge(
