@@ -19,28 +19,12 @@ from scheduler_app.backend.scheduling import (
     find_suggestions,
 )
 from scheduler_app.backend.scheduling.working_hours import DateOverride
+from tests.scheduling_cases import HOUR, MONDAY, base_request, utc
 
 pytestmark = pytest.mark.unit
 
-HOUR = dt.timedelta(hours=1)
 
-
-def utc(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=dt.UTC)
-
-
-NOW = utc(2026, 3, 1)
-MONDAY = utc(2026, 3, 2)
-
-
-def request(**changes) -> SuggestionRequest:
-    values = {
-        "duration": HOUR,
-        "window_start": MONDAY,
-        "window_end": MONDAY + dt.timedelta(days=5),
-        "now": NOW,
-    }
-    return SuggestionRequest(**(values | changes))
+request = base_request
 
 
 def person(index: int = 0, **changes) -> Participant:

@@ -15,24 +15,16 @@ from scheduler_app.backend.scheduling import (
     WorkingHours,
     find_suggestions,
 )
+from tests.scheduling_cases import MONDAY, base_request, utc
 
 pytestmark = pytest.mark.unit
 
-HOUR = dt.timedelta(hours=1)
 
-
-def utc(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=dt.UTC)
-
-
-NOW = utc(2026, 3, 1)
-MONDAY = utc(2026, 3, 2)
 TUESDAY = utc(2026, 3, 3)
 
 
 def request(**changes) -> SuggestionRequest:
-    values = {"duration": HOUR, "window_start": MONDAY, "window_end": TUESDAY, "now": NOW}
-    return SuggestionRequest(**(values | changes))
+    return base_request(**({"window_end": TUESDAY} | changes))
 
 
 def person(

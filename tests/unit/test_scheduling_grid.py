@@ -8,17 +8,13 @@ import zoneinfo
 import pytest
 
 from scheduler_app.backend.scheduling.grid import slot_starts
+from tests.scheduling_cases import HOUR, utc
 
 pytestmark = pytest.mark.unit
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 KOLKATA = zoneinfo.ZoneInfo("Asia/Kolkata")
-HOUR = dt.timedelta(hours=1)
-
-
-def utc(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=dt.UTC)
 
 
 def test_grid_is_aligned_to_the_viewer_wall_clock():

@@ -18,30 +18,15 @@ from scheduler_app.backend.scheduling import (
     WorkingHours,
     find_suggestions,
 )
+from tests.scheduling_cases import HOUR, MONDAY, base_request, utc
 
 pytestmark = pytest.mark.unit
 
-HOUR = dt.timedelta(hours=1)
 MINUTES = dt.timedelta(minutes=1)
 
 
-def utc(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=dt.UTC)
-
-
-NOW = utc(2026, 3, 1)
-MONDAY = utc(2026, 3, 2)
-
-
 def request(**changes) -> SuggestionRequest:
-    values = {
-        "duration": HOUR,
-        "window_start": MONDAY,
-        "window_end": MONDAY + dt.timedelta(days=5),
-        "now": NOW,
-        "lookahead": dt.timedelta(0),
-    }
-    return SuggestionRequest(**(values | changes))
+    return base_request(**({"lookahead": dt.timedelta(0)} | changes))
 
 
 def person(

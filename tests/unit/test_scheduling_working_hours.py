@@ -22,12 +22,9 @@ from scheduler_app.backend.scheduling.working_hours import (
     working_hours_problems,
     working_intervals,
 )
+from tests.scheduling_cases import utc
 
 pytestmark = pytest.mark.unit
-
-
-def utc(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=dt.UTC)
 
 
 def hours_utc(intervals) -> list[tuple[str, str]]:
