@@ -254,7 +254,7 @@ def _custom_repeat() -> rx.Component:
                         min=1,
                         max=999,
                         value=CalendarState.form_custom_interval,
-                        on_change=CalendarState.set_form_custom_interval,
+                        on_change=lambda value: CalendarState.set_repeat_field("form_custom_interval", value),
                     ),
                     _error("repeat_interval"),
                 ),
@@ -268,7 +268,9 @@ def _custom_repeat() -> rx.Component:
                         rx.el.option("years", value="YEARLY"),
                         id="event-repeat-unit",
                         value=CalendarState.form_custom_frequency,
-                        on_change=CalendarState.set_form_custom_frequency,
+                        on_change=lambda value: CalendarState.set_repeat_field(
+                            "form_custom_frequency", value
+                        ),
                         class_name="native-select",
                     ),
                 ),
@@ -320,7 +322,7 @@ def _repeat_controls() -> rx.Component:
                     ),
                     id="event-repeat",
                     value=CalendarState.form_repeat,
-                    on_change=CalendarState.set_form_repeat,
+                    on_change=lambda value: CalendarState.set_repeat_field("form_repeat", value),
                     class_name="native-select",
                 ),
                 _error("recurrence"),
@@ -338,7 +340,7 @@ def _repeat_controls() -> rx.Component:
                             rx.el.option("After a number of times", value="after"),
                             id="event-repeat-ends",
                             value=CalendarState.form_repeat_ends,
-                            on_change=CalendarState.set_form_repeat_ends,
+                            on_change=lambda value: CalendarState.set_repeat_field("form_repeat_ends", value),
                             class_name="native-select",
                         ),
                     ),
@@ -353,7 +355,9 @@ def _repeat_controls() -> rx.Component:
                                     id="event-repeat-until",
                                     type="date",
                                     value=CalendarState.form_repeat_until,
-                                    on_change=CalendarState.set_form_repeat_until,
+                                    on_change=lambda value: CalendarState.set_repeat_field(
+                                        "form_repeat_until", value
+                                    ),
                                 ),
                                 _error("repeat_until"),
                             ),
@@ -369,7 +373,9 @@ def _repeat_controls() -> rx.Component:
                                     min=1,
                                     max=1000,
                                     value=CalendarState.form_repeat_count,
-                                    on_change=CalendarState.set_form_repeat_count,
+                                    on_change=lambda value: CalendarState.set_repeat_field(
+                                        "form_repeat_count", value
+                                    ),
                                 ),
                                 _error("repeat_count"),
                             ),

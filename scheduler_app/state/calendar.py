@@ -50,6 +50,16 @@ from scheduler_app.state.session import SessionState, backend_url
 log = structlog.get_logger("scheduler_app.calendar")
 DATABASE_DOWN = "Can't reach the database. Your change was not saved; try again in a moment."
 MAX_EVENTS_IN_VIEW = 5_000
+REPEAT_FIELDS = frozenset(
+    {
+        "form_repeat",
+        "form_repeat_ends",
+        "form_repeat_until",
+        "form_repeat_count",
+        "form_custom_frequency",
+        "form_custom_interval",
+    }
+)
 VIEWS = ("timeGridWeek", "timeGridDay", "dayGridMonth", "listWeek")
 
 
@@ -396,33 +406,15 @@ class CalendarState(SessionState):
         return None
 
     @rx.event
-    def set_form_repeat(self, value: str) -> None:
-        self.form_repeat = value
-
-    @rx.event
-    def set_form_repeat_ends(self, value: str) -> None:
-        self.form_repeat_ends = value
-
-    @rx.event
-    def set_form_repeat_until(self, value: str) -> None:
-        self.form_repeat_until = value
-
-    @rx.event
-    def set_form_repeat_count(self, value: str) -> None:
-        self.form_repeat_count = value
+    def set_repeat_field(self, name: str, value: str) -> None:
+        """One of the repeat inputs changed (the server builds the RRULE from them on save)."""
+        if name in REPEAT_FIELDS:
+            setattr(self, name, str(value))
 
     @rx.event
     def set_form_scope(self, value: str) -> None:
         if value in SCOPES:
             self.form_scope = value
-
-    @rx.event
-    def set_form_custom_frequency(self, value: str) -> None:
-        self.form_custom_frequency = value
-
-    @rx.event
-    def set_form_custom_interval(self, value: str) -> None:
-        self.form_custom_interval = value
 
     @rx.event
     def toggle_custom_day(self, code: str, chosen: bool) -> None:
