@@ -24,25 +24,20 @@ import asyncio
 import datetime as dt
 import math
 import random
-import signal
 import statistics
 import sys
-import tempfile
 import time
 import zoneinfo
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
 
 from scheduler_app.backend.db import Collections, configure_database
-from scheduler_app.backend.embedded_db import EmbeddedDatabase
 from scheduler_app.backend.events import service, timing
 from scheduler_app.backend.models import CalendarDoc, EventDoc, new_id
-from scheduler_app.settings import get_settings
-from tests.servers import free_port
+from tests.servers import scratch_database
 
 DATABASE_NAME = "bench_event_listing"
 UNINDEXED_COLLECTION = "events_unindexed"
@@ -294,10 +289,6 @@ async def measure(db: Collections, events: int, repeats: int, slow_repeats: int,
     )
 
 
-def _terminate(signum: int, _frame: object) -> NoReturn:
-    raise SystemExit(128 + signum)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, run the benchmark against a private SecantusDB, and always stop it."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -313,19 +304,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if min(args.events, args.repeats, args.slow_repeats) < 1:
         parser.error("--events, --repeats and --slow-repeats must be positive")
-    signal.signal(signal.SIGTERM, _terminate)  # so that `finally` stops the server
     print(
         f"bench.event_listing  {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC  python {sys.version.split()[0]}"
     )
-    with tempfile.TemporaryDirectory(prefix="bench-event-listing-") as root:
-        server = EmbeddedDatabase(
-            get_settings().embedded_db_command, Path(root) / "db", free_port(), Path(root) / "db.log"
-        )
-        server.start()
-        try:
-            asyncio.run(run(server.uri, args.events, args.repeats, args.slow_repeats, args.seed))
-        finally:
-            server.stop()
+    with scratch_database("bench-event-listing-") as uri:
+        asyncio.run(run(uri, args.events, args.repeats, args.slow_repeats, args.seed))
     return 0
 
 

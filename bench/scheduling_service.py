@@ -31,24 +31,19 @@ import argparse
 import asyncio
 import datetime as dt
 import random
-import signal
 import statistics
 import sys
-import tempfile
 import time
 import zoneinfo
-from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from scheduler_app.backend.db import Collections, configure_database
-from scheduler_app.backend.embedded_db import EmbeddedDatabase
 from scheduler_app.backend.events import service as events
 from scheduler_app.backend.events import timing
 from scheduler_app.backend.events.schemas import AttendeeIn, EventCreate, EventTime
 from scheduler_app.backend.models import AttendeeDoc, CalendarDoc, EventDoc, UserDoc
 from scheduler_app.backend.scheduling import service, store
-from scheduler_app.settings import get_settings
-from tests.servers import free_port
+from tests.servers import scratch_database
 
 DATABASE_NAME = "bench_scheduling_service"
 ZONES = ("Europe/London", "Europe/Berlin", "America/New_York")
@@ -317,10 +312,6 @@ async def run(database_uri: str, users: int, rounds: int, seed: int) -> None:
         await database.close()
 
 
-def _terminate(signum: int, _frame: object) -> NoReturn:
-    raise SystemExit(128 + signum)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, run the benchmark against a private SecantusDB, and always stop it."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -330,19 +321,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.users < 10 or args.rounds < 1:
         parser.error("--users must be at least 10 and --rounds positive")
-    signal.signal(signal.SIGTERM, _terminate)  # so that `finally` stops the server
     print(
         f"bench.scheduling_service  {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC  python {sys.version.split()[0]}"
     )
-    with tempfile.TemporaryDirectory(prefix="bench-scheduling-") as root:
-        server = EmbeddedDatabase(
-            get_settings().embedded_db_command, Path(root) / "db", free_port(), Path(root) / "db.log"
-        )
-        server.start()
-        try:
-            asyncio.run(run(server.uri, args.users, args.rounds, args.seed))
-        finally:
-            server.stop()
+    with scratch_database("bench-scheduling-") as uri:
+        asyncio.run(run(uri, args.users, args.rounds, args.seed))
     return 0
 
 

@@ -13,23 +13,20 @@ import asyncio
 import datetime as dt
 import os
 import statistics
-import tempfile
 import time
 import zoneinfo
-from pathlib import Path
 
 from playwright.async_api import Browser, async_playwright
 from reflex.config import get_config
 
 from scheduler_app.backend.auth.service import issue_login_ticket, sign_up
 from scheduler_app.backend.db import configure_database
-from scheduler_app.backend.embedded_db import EmbeddedDatabase
 from scheduler_app.backend.events import timing
 from scheduler_app.backend.events.calendars import list_calendars
 from scheduler_app.backend.models import EventDoc
 from scheduler_app.settings import PROJECT_ROOT, get_settings
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.servers import free_port
+from tests.servers import scratch_database
 
 ZONE = "Europe/Berlin"
 
@@ -105,32 +102,25 @@ async def main() -> None:
 
     from reflex.testing import AppHarnessProd
 
-    with tempfile.TemporaryDirectory(prefix="bench-week-") as scratch:
-        server = EmbeddedDatabase(
-            get_settings().embedded_db_command, Path(scratch) / "db", free_port(), Path(scratch) / "db.log"
-        )
-        server.start()
-        try:
-            os.environ["MONGODB_URI"] = server.uri
-            os.environ["MONGODB_DATABASE"] = "bench"
-            get_settings.cache_clear()
-            database = configure_database(server.uri, "bench")
-            await database.ensure_indexes()
-            today = dt.datetime.now(zoneinfo.ZoneInfo(ZONE)).date()
-            monday = today - dt.timedelta(days=today.weekday())
-            empty_ticket = await make_user(0, monday, "Empty")
-            full_ticket = await make_user(args.events, monday, "Bench")
-            print("building the app in production mode...", flush=True)
-            with AppHarnessProd.create(root=PROJECT_ROOT, app_name="scheduler_app") as harness:
-                assert harness.frontend_url
-                app_url = harness.frontend_url.rstrip("/")
-                async with async_playwright() as playwright:
-                    browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                    baseline = await time_week_view(browser, app_url, empty_ticket, 0, "Empty")
-                    loaded = await time_week_view(browser, app_url, full_ticket, args.events, "Bench")
-                    await browser.close()
-        finally:
-            server.stop()
+    with scratch_database("bench-week-") as uri:
+        os.environ["MONGODB_URI"] = uri
+        os.environ["MONGODB_DATABASE"] = "bench"
+        get_settings.cache_clear()
+        database = configure_database(uri, "bench")
+        await database.ensure_indexes()
+        today = dt.datetime.now(zoneinfo.ZoneInfo(ZONE)).date()
+        monday = today - dt.timedelta(days=today.weekday())
+        empty_ticket = await make_user(0, monday, "Empty")
+        full_ticket = await make_user(args.events, monday, "Bench")
+        print("building the app in production mode...", flush=True)
+        with AppHarnessProd.create(root=PROJECT_ROOT, app_name="scheduler_app") as harness:
+            assert harness.frontend_url
+            app_url = harness.frontend_url.rstrip("/")
+            async with async_playwright() as playwright:
+                browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                baseline = await time_week_view(browser, app_url, empty_ticket, 0, "Empty")
+                loaded = await time_week_view(browser, app_url, full_ticket, args.events, "Bench")
+                await browser.close()
 
     print(f"\nweek view, median of {REPEATS} loads in headless Chromium (ms from navigation)")
     print(f"{'case':<24}{'grid drawn':>12}{'events drawn':>14}{'events after grid':>19}")
