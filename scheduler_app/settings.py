@@ -43,6 +43,33 @@ class Settings(BaseSettings):
     jitsi_base_url: str = Field(
         default="https://meet.jit.si", description="Jitsi server for meeting links (no account needed)."
     )
+    secret_key: str | None = Field(
+        default=None,
+        description=(
+            "Master secret for signed tokens and encrypted provider tokens (32+ random characters). "
+            "Unset: one is generated on first use and kept in DATA_DIR/secret_key."
+        ),
+    )
+    smtp_url: str | None = Field(
+        default=None,
+        description=(
+            "Outgoing mail server, e.g. smtp://host:25, smtp+starttls://user:pass@host:587 or "
+            "smtps://user:pass@host:465. Unset: mail is written to the local outbox DATA_DIR/outbox "
+            "(a Maildir, readable by admins on the Outbox page)."
+        ),
+    )
+    mail_from: str = Field(default="Scheduler <scheduler@localhost>", description="Sender of app mail.")
+    google_client_id: str | None = Field(default=None, description="Google OAuth client id.")
+    google_client_secret: str | None = Field(default=None, description="Google OAuth client secret.")
+    microsoft_client_id: str | None = Field(default=None, description="Microsoft Entra app id.")
+    microsoft_client_secret: str | None = Field(default=None, description="Microsoft Entra secret.")
+    microsoft_tenant: str = Field(
+        default="common", description="Microsoft tenant: common, organizations or a tenant id."
+    )
+    oidc_issuer: str | None = Field(default=None, description="Any OpenID Connect issuer URL.")
+    oidc_client_id: str | None = Field(default=None, description="Client id at OIDC_ISSUER.")
+    oidc_client_secret: str | None = Field(default=None, description="Client secret at OIDC_ISSUER.")
+    oidc_name: str = Field(default="Single sign-on", description="Label of the OIDC sign-in button.")
     log_level: str = Field(default="INFO")
     log_json: bool = Field(default=True, description="Structured JSON logs (False: console).")
 

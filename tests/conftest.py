@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import os
+import secrets
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
+from scheduler_app.backend.auth.keys import derive_key, master_secret
 from scheduler_app.backend.db import Collections, Database, configure_database
 from scheduler_app.backend.embedded_db import EmbeddedDatabase
 from scheduler_app.backend.observability import configure_logging
 from scheduler_app.settings import get_settings
+from tests.mail_server import MailServer
 from tests.servers import free_port
 
 
@@ -20,6 +23,37 @@ from tests.servers import free_port
 def quiet_logs() -> None:
     """Route app logs through the app's own configuration, warnings and above only."""
     configure_logging("WARNING", json_logs=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def mail_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MailServer]:
+    """Every mail the app sends during the tests goes to this real SMTP server."""
+    server = MailServer(tmp_path_factory.mktemp("smtp"))
+    server.start()
+    settings = get_settings()
+    previous = settings.smtp_url
+    settings.smtp_url = server.url
+    try:
+        yield server
+    finally:
+        settings.smtp_url = previous
+        server.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def generated_secret(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A secret key made for this test run (never one from the repository)."""
+    settings = get_settings()
+    previous = settings.secret_key
+    settings.secret_key = secrets.token_urlsafe(48)
+    master_secret.cache_clear()
+    derive_key.cache_clear()
+    try:
+        yield
+    finally:
+        settings.secret_key = previous
+        master_secret.cache_clear()
+        derive_key.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -31,6 +31,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("attendees.rsvp_token", ASCENDING)], name="by_rsvp_token"),
         IndexModel([("recurring_event_id", ASCENDING)], name="overrides_by_series"),
     ],
+    "audit_log": [IndexModel([("at", ASCENDING)], name="by_time")],
 }
 
 
@@ -45,6 +46,19 @@ class Collections:
     calendars: AsyncCollection
     events: AsyncCollection
     working_hours: AsyncCollection
+    # Identity and access (issue 3)
+    api_tokens: AsyncCollection
+    refresh_tokens: AsyncCollection
+    oauth_states: AsyncCollection
+    identities: AsyncCollection
+    password_resets: AsyncCollection
+    sign_in_attempts: AsyncCollection
+    calendar_shares: AsyncCollection
+    audit_log: AsyncCollection
+    # Booking pages (issue 5)
+    event_types: AsyncCollection
+    bookings: AsyncCollection
+    booking_slots: AsyncCollection
 
     @classmethod
     def of(cls, database: AsyncDatabase) -> Collections:
@@ -56,6 +70,17 @@ class Collections:
             calendars=database["calendars"],
             events=database["events"],
             working_hours=database["working_hours"],
+            api_tokens=database["api_tokens"],
+            refresh_tokens=database["refresh_tokens"],
+            oauth_states=database["oauth_states"],
+            identities=database["identities"],
+            password_resets=database["password_resets"],
+            sign_in_attempts=database["sign_in_attempts"],
+            calendar_shares=database["calendar_shares"],
+            audit_log=database["audit_log"],
+            event_types=database["event_types"],
+            bookings=database["bookings"],
+            booking_slots=database["booking_slots"],
         )
 
 

@@ -63,3 +63,11 @@ class AuthenticationError(DomainError):
 class PayloadTooLargeError(DomainError):
     def __init__(self, detail: str):
         super().__init__(detail, 413, "Payload too large")
+
+
+class TooManyRequestsError(DomainError):
+    """Slow down: `retry_after` seconds until the next attempt is considered."""
+
+    def __init__(self, detail: str, retry_after: int):
+        super().__init__(detail, 429, "Too many requests")
+        self.retry_after = retry_after

@@ -57,11 +57,16 @@ class Document(SQLModel):
             raise CorruptDocumentError(f"{cls.__name__} {data['id']!r} failed validation: {error}") from error
 
 
+UserRole = Literal["member", "admin"]
+
+
 class UserDoc(Document):
     email: str
     name: str
-    password_hash: str
+    # Empty for accounts that only sign in through an identity provider.
+    password_hash: str = ""
     time_zone: str | None = None
+    role: UserRole = "member"
     disabled: bool = False
     created_at: dt.datetime = Field(default_factory=utc_now)
 

@@ -45,3 +45,8 @@ def test_verify_against_a_garbage_hash_is_false():
 
 def test_fresh_hashes_do_not_need_rehash(stored_hash):
     assert needs_rehash(stored_hash) is False
+
+
+def test_an_account_without_a_password_never_matches() -> None:
+    assert not verify_password("", "not a real password")
+    assert not verify_password("", "")

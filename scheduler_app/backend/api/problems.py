@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pymongo.errors import ConnectionFailure, ServerSelectionTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from scheduler_app.backend.errors import DomainError
+from scheduler_app.backend.errors import DomainError, TooManyRequestsError
 from scheduler_app.backend.models import CorruptDocumentError
 
 PROBLEM_JSON = "application/problem+json"
@@ -50,13 +50,16 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def _domain(request: Request, error: DomainError) -> JSONResponse:
-        return problem(
+        response = problem(
             error.status,
             error.title,
             error.detail,
             request,
             [{"field": item.field, "message": item.message} for item in error.errors],
         )
+        if isinstance(error, TooManyRequestsError):
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:

@@ -15,9 +15,12 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
-    """True when `password` matches; always spends one argon2 verification."""
+    """True when `password` matches; always spends one argon2 verification.
+
+    An account without a password (signed up through an identity provider) never matches.
+    """
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
