@@ -7,6 +7,7 @@ VENV := .venv
 TOOLS := .tools
 BUN_DIR := $(TOOLS)/bun
 SECANTUS := $(TOOLS)/secantus
+OIDC_PROVIDER := tests/fakes/oidc_provider
 export PATH := $(CURDIR)/$(BUN_DIR)/node_modules/.bin:$(PATH)
 export REFLEX_CHECK_LATEST_VERSION := 0
 export REFLEX_TELEMETRY_ENABLED := false
@@ -33,6 +34,11 @@ $(BUN_DIR)/.installed:
 	npm install --silent --no-audit --no-fund --prefix $(BUN_DIR) bun@1.4.5
 	touch $@
 
+# The real OpenID Connect provider the tests sign in through (pinned by its package-lock.json).
+$(OIDC_PROVIDER)/node_modules/.installed: $(OIDC_PROVIDER)/package-lock.json
+	npm ci --silent --no-audit --no-fund --prefix $(OIDC_PROVIDER)
+	touch $@
+
 chromium:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
@@ -40,7 +46,7 @@ chromium:
 run: setup
 	$(VENV)/bin/reflex run --env prod --single-port --frontend-port 3000 --backend-port 3000 --backend-host 127.0.0.1
 
-test: setup chromium
+test: setup chromium $(OIDC_PROVIDER)/node_modules/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest

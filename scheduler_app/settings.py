@@ -59,6 +59,13 @@ class Settings(BaseSettings):
         ),
     )
     mail_from: str = Field(default="Scheduler <scheduler@localhost>", description="Sender of app mail.")
+    admin_emails: str = Field(
+        default="",
+        description=(
+            "Comma-separated e-mails that are made admins when they sign up or sign in "
+            "(the first account on an instance is always made admin)."
+        ),
+    )
     google_client_id: str | None = Field(default=None, description="Google OAuth client id.")
     google_client_secret: str | None = Field(default=None, description="Google OAuth client secret.")
     microsoft_client_id: str | None = Field(default=None, description="Microsoft Entra app id.")

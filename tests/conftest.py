@@ -16,6 +16,7 @@ from scheduler_app.backend.embedded_db import EmbeddedDatabase
 from scheduler_app.backend.observability import configure_logging
 from scheduler_app.settings import get_settings
 from tests.mail_server import MailServer
+from tests.oidc_server import OidcProviderServer
 from tests.servers import free_port
 
 
@@ -90,3 +91,11 @@ async def db(indexed_database: Database) -> AsyncIterator[Collections]:
 
 def unique_email(prefix: str = "user") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}@example.com"
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OidcProviderServer]:
+    """A real OpenID Connect provider (npm oidc-provider) whose client redirects to APP_URL's callback."""
+    redirect_uri = f"{get_settings().app_url.rstrip('/')}/auth/callback/oidc"
+    with OidcProviderServer([redirect_uri], tmp_path_factory.mktemp("oidc") / "provider.log") as server:
+        yield server

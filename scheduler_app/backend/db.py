@@ -32,6 +32,51 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("recurring_event_id", ASCENDING)], name="overrides_by_series"),
     ],
     "audit_log": [IndexModel([("at", ASCENDING)], name="by_time")],
+    # Unused months fall out after a while; a missing month is simply computed again.
+    "busy_cache": [
+        IndexModel([("computed_at", ASCENDING)], expireAfterSeconds=45 * 86_400, name="expiry_ttl")
+    ],
+    "calendar_shares": [
+        IndexModel([("grantee_id", ASCENDING)], name="by_grantee"),
+        IndexModel([("calendar_id", ASCENDING)], name="by_calendar"),
+    ],
+    # Booking pages: one link name per owner; bookings by manage-link digest and by host.
+    "event_types": [
+        IndexModel([("owner_id", ASCENDING), ("slug", ASCENDING)], unique=True, name="owner_slug_unique"),
+        IndexModel(
+            [("owner_handle", ASCENDING), ("slug", ASCENDING)], unique=True, name="handle_slug_unique"
+        ),
+    ],
+    "bookings": [
+        IndexModel([("manage_token_hash", ASCENDING)], unique=True, name="manage_token_unique"),
+        IndexModel([("host_ids", ASCENDING), ("start_utc", ASCENDING)], name="by_host_start"),
+        IndexModel([("event_type_id", ASCENDING), ("status", ASCENDING)], name="by_type_status"),
+    ],
+    "api_tokens": [
+        IndexModel([("digest", ASCENDING)], unique=True, name="digest_unique"),
+        IndexModel([("user_id", ASCENDING)], name="by_user"),
+        IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expiry_ttl"),
+    ],
+    "refresh_tokens": [
+        IndexModel([("family_id", ASCENDING)], name="by_family"),
+        IndexModel([("user_id", ASCENDING)], name="by_user"),
+        IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expiry_ttl"),
+    ],
+    "password_resets": [
+        IndexModel([("user_id", ASCENDING)], name="by_user"),
+        IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expiry_ttl"),
+    ],
+    "sign_in_attempts": [
+        IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expiry_ttl"),
+    ],
+    # Sign-in with identity providers: pending sign-ins expire; one account per provider subject.
+    "oauth_states": [
+        IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expiry_ttl"),
+    ],
+    "identities": [
+        IndexModel([("provider", ASCENDING), ("subject", ASCENDING)], unique=True, name="subject_unique"),
+        IndexModel([("user_id", ASCENDING), ("provider", ASCENDING)], name="by_user_provider"),
+    ],
 }
 
 
@@ -59,6 +104,8 @@ class Collections:
     event_types: AsyncCollection
     bookings: AsyncCollection
     booking_slots: AsyncCollection
+    # Find-a-time's per-person, per-month busy time (scheduling/busy_cache.py)
+    busy_cache: AsyncCollection
 
     @classmethod
     def of(cls, database: AsyncDatabase) -> Collections:
@@ -81,6 +128,7 @@ class Collections:
             event_types=database["event_types"],
             bookings=database["bookings"],
             booking_slots=database["booking_slots"],
+            busy_cache=database["busy_cache"],
         )
 
 

@@ -68,6 +68,8 @@ class UserDoc(Document):
     time_zone: str | None = None
     role: UserRole = "member"
     disabled: bool = False
+    # Counts event writes that changed this user's busy time (scheduling/busy_cache.py).
+    busy_version: int = 0
     created_at: dt.datetime = Field(default_factory=utc_now)
 
 
@@ -97,6 +99,22 @@ class CalendarDoc(Document):
     visible: bool = True
     is_default: bool = False
     feed_token: str | None = None
+    created_at: dt.datetime = Field(default_factory=utc_now)
+    updated_at: dt.datetime = Field(default_factory=utc_now)
+
+
+class CalendarShareDoc(Document):
+    """One user's role on someone's calendar; `id` is "<calendar id>:<grantee id>" (one per pair)."""
+
+    calendar_id: str
+    owner_id: str
+    grantee_id: str
+    grantee_email: str
+    role: Literal["owner", "editor", "viewer", "freebusy"]
+    # The grantee's own view of it: shown or hidden, and an optional colour of their choosing.
+    visible: bool = True
+    color: str | None = Field(default=None, schema_extra={"pattern": r"^#[0-9a-fA-F]{6}$"})
+    granted_by: str = ""
     created_at: dt.datetime = Field(default_factory=utc_now)
     updated_at: dt.datetime = Field(default_factory=utc_now)
 
@@ -148,6 +166,10 @@ class EventDoc(Document):
     organizer_name: str = ""
     attendees: list[AttendeeDoc] = Field(default_factory=list)
     conference: ConferenceDoc | None = None
+    # What guests may do (Google's defaults): change the event, invite others, see who else is invited.
+    guests_can_modify: bool = False
+    guests_can_invite_others: bool = True
+    guests_can_see_other_guests: bool = True
     # A recurring series ("master"): its RFC 5545 lines; `end_utc` then bounds the whole series (for
     # range queries) and `first_end_utc` ends the first occurrence.
     recurrence: list[str] = Field(default_factory=list)
@@ -205,3 +227,87 @@ class WorkingHoursDoc(Document):
     out_of_office: list[OutOfOfficeDoc] = Field(default_factory=list)
     lunch: TimeRangeDoc | None = None
     updated_at: dt.datetime = Field(default_factory=utc_now)
+
+
+class PasswordResetDoc(Document):
+    """A single-use password reset link; `id` is the SHA-256 of the link's token, never the token."""
+
+    user_id: str
+    created_at: dt.datetime = Field(default_factory=utc_now)
+    expires_at: dt.datetime
+
+
+TokenScope = Literal["read", "read_write"]
+API_TOKEN_NAME_MAX = 100
+
+
+class RefreshTokenDoc(Document):
+    """One refresh token of a sign-in's family; `id` is the SHA-256 of the token, never the token.
+
+    Using it sets `used_at` and issues its successor in the same family; a second use is a replay,
+    which revokes the whole family.
+    """
+
+    family_id: str
+    user_id: str
+    scope: TokenScope
+    created_at: dt.datetime = Field(default_factory=utc_now)
+    expires_at: dt.datetime
+    used_at: dt.datetime | None = None
+    revoked: bool = False
+
+
+class ApiTokenDoc(Document):
+    """A personal access token; only `digest` (SHA-256 of the secret) is stored, `hint` is its start."""
+
+    user_id: str
+    name: str = Field(min_length=1, max_length=API_TOKEN_NAME_MAX)
+    scope: TokenScope
+    digest: str
+    hint: str
+    created_at: dt.datetime = Field(default_factory=utc_now)
+    expires_at: dt.datetime | None = None
+    last_used_at: dt.datetime | None = None
+
+
+# --- Sign-in with identity providers (OAuth 2.0 / OpenID Connect) ------------------------------------
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+class OAuthStateDoc(Document):
+    """A sign-in at an identity provider in progress; `id` is the SHA-256 of its `state` value.
+
+    Single use (redeemed with find_one_and_delete) and short-lived (TTL index on `expires_at`).
+    """
+
+    provider: str
+    nonce: str
+    code_verifier: str
+    redirect_uri: str
+    # SHA-256 of the random value in the browser's short-lived cookie: the callback must come back
+    # to the same browser that started the sign-in.
+    browser_binding: str
+    next_path: str = "/"
+    created_at: dt.datetime = Field(default_factory=utc_now)
+    expires_at: dt.datetime
+
+
+class IdentityDoc(Document):
+    """An account's link to one subject at one identity provider, plus that provider's tokens.
+
+    `tokens` is AES-GCM ciphertext bound to the user and provider (see auth/provider_tokens.py).
+    """
+
+    user_id: str
+    provider: str
+    subject: str
+    email: str = ""
+    email_verified: bool = False
+    created_at: dt.datetime = Field(default_factory=utc_now)
+    last_sign_in_at: dt.datetime = Field(default_factory=utc_now)
+    tokens: str = ""
+    token_expires_at: dt.datetime | None = None
+    token_version: int = 0
+    # Whoever holds an unexpired lease refreshes the tokens; everyone else waits for the result.
+    refresh_lease_until: dt.datetime = EPOCH

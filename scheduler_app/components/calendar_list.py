@@ -1,4 +1,4 @@
-"""Sidebar list of the user's calendars: show/hide each, and create a new one."""
+"""Sidebar list of calendars (yours, then those shared with you): show/hide, share, create."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from typing import Any
 import reflex as rx
 
 from scheduler_app.components.calendar_files_dialog import calendar_files_dialog
+from scheduler_app.components.calendar_share_dialog import calendar_share_dialog
 from scheduler_app.components.form_field import labelled
 from scheduler_app.state.calendar import CalendarState
+from scheduler_app.state.calendar_sharing import CalendarSharingState
 
 PALETTE = ["#3b82f6", "#16a34a", "#dc2626", "#9333ea", "#ea580c", "#0891b2", "#db2777", "#4b5563"]
 
@@ -24,8 +26,55 @@ def _calendar_row(calendar: rx.Var[dict[str, Any]]) -> rx.Component:
             style={"accentColor": calendar["color"].to(str), "width": "16px", "height": "16px"},
         ),
         rx.el.label(calendar["name"].to(str), html_for=checkbox_id, class_name="calendar-name"),
+        rx.spacer(),
+        rx.cond(
+            calendar["access_role"].to(str) == "owner",
+            rx.icon_button(
+                rx.icon("user-plus", size=14),
+                variant="ghost",
+                size="1",
+                color_scheme="gray",
+                aria_label="Share " + calendar["name"].to(str),
+                title="Share",
+                on_click=CalendarSharingState.open_sharing(calendar["id"].to(str)),
+            ),
+        ),
         align="center",
         spacing="2",
+        width="100%",
+    )
+
+
+ROLE_NAMES = {"owner": "owner", "editor": "can edit", "viewer": "can view", "freebusy": "free/busy"}
+
+
+def _shared_calendar_row(calendar: rx.Var[dict[str, Any]]) -> rx.Component:
+    """A calendar someone shared with you: whose it is, your access, and a way to remove it."""
+    role = calendar["access_role"].to(str)
+    return rx.vstack(
+        _calendar_row(calendar),
+        rx.hstack(
+            rx.text(
+                calendar["owner_email"].to(str),
+                " · ",
+                rx.match(role, *ROLE_NAMES.items(), role),
+                size="1",
+                color_scheme="gray",
+                class_name="shared-calendar-meta",
+            ),
+            rx.button(
+                "Remove",
+                size="1",
+                variant="ghost",
+                type="button",
+                on_click=CalendarSharingState.leave_calendar(calendar["id"].to(str)),
+                aria_label="Remove " + calendar["name"].to(str) + " from my calendars",
+            ),
+            spacing="2",
+            padding_left="24px",
+        ),
+        spacing="0",
+        width="100%",
     )
 
 
@@ -100,13 +149,29 @@ def calendar_sidebar() -> rx.Component:
             ),
             rx.heading("My calendars", size="2", as_="h2", margin_top="1em"),
             rx.vstack(
-                rx.foreach(CalendarState.calendars, _calendar_row),
+                rx.foreach(CalendarState.own_calendars, _calendar_row),
                 spacing="2",
                 role="group",
                 aria_label="My calendars",
+                width="100%",
+            ),
+            rx.cond(
+                CalendarState.shared_calendars.length() > 0,
+                rx.vstack(
+                    rx.heading("Other calendars", size="2", as_="h2", margin_top="1em"),
+                    rx.vstack(
+                        rx.foreach(CalendarState.shared_calendars, _shared_calendar_row),
+                        spacing="2",
+                        role="group",
+                        aria_label="Other calendars",
+                        width="100%",
+                    ),
+                    width="100%",
+                ),
             ),
             _new_calendar_dialog(),
             calendar_files_dialog(),
+            calendar_share_dialog(),
             spacing="2",
             align="start",
         ),

@@ -124,8 +124,38 @@ def _guests_editor() -> rx.Component:
             role="list",
             aria_label="Guests",
         ),
+        rx.cond(CalendarState.form_guests.length() > 0, _guest_permissions()),
         width="100%",
         spacing="2",
+    )
+
+
+GUEST_PERMISSION_LABELS = (
+    ("guests_can_modify", "Modify event", CalendarState.form_guests_can_modify),
+    ("guests_can_invite_others", "Invite others", CalendarState.form_guests_can_invite_others),
+    ("guests_can_see_other_guests", "See guest list", CalendarState.form_guests_can_see_other_guests),
+)
+
+
+def _guest_permissions() -> rx.Component:
+    """Google's three guest permissions, as plain form checkboxes (sent with the event)."""
+    return rx.el.fieldset(
+        rx.el.legend("Guests can", class_name="field-label"),
+        rx.hstack(
+            *[
+                rx.el.label(
+                    rx.el.input(type="checkbox", name=name, id=f"event-{name}", default_checked=checked),
+                    " ",
+                    label,
+                    html_for=f"event-{name}",
+                    class_name="inline-check",
+                )
+                for name, label, checked in GUEST_PERMISSION_LABELS
+            ],
+            spacing="4",
+            wrap="wrap",
+        ),
+        class_name="plain-fieldset",
     )
 
 
@@ -168,7 +198,10 @@ def _guest_view() -> rx.Component:
             CalendarState.form_location != "",
             rx.text(rx.icon("map-pin", size=14), " ", CalendarState.form_location, size="2"),
         ),
-        rx.text("Organised by ", rx.text.strong(CalendarState.form_organizer), size="2"),
+        rx.cond(
+            CalendarState.form_organizer != "",
+            rx.text("Organised by ", rx.text.strong(CalendarState.form_organizer), size="2"),
+        ),
         rx.cond(
             CalendarState.form_conference_url != "",
             rx.link(
@@ -183,7 +216,7 @@ def _guest_view() -> rx.Component:
             CalendarState.form_description != "",
             rx.text(CalendarState.form_description, size="2", white_space="pre-wrap"),
         ),
-        rx.heading("Guests", size="2", as_="h3"),
+        rx.cond(CalendarState.form_guests.length() > 0, rx.heading("Guests", size="2", as_="h3")),
         rx.vstack(
             rx.foreach(
                 CalendarState.form_guests,
@@ -207,18 +240,23 @@ def _guest_view() -> rx.Component:
                 width="100%",
             ),
         ),
-        rx.text("Going?", size="2", weight="medium"),
+        rx.cond(CalendarState.form_can_respond, rx.text("Going?", size="2", weight="medium")),
         rx.hstack(
-            *[
-                rx.button(
-                    label,
-                    type="button",
-                    variant=rx.cond(answer == status, "solid", "outline"),
-                    aria_pressed=rx.cond(answer == status, "true", "false"),
-                    on_click=CalendarState.respond(status),
-                )
-                for status, label in (("accepted", "Yes"), ("tentative", "Maybe"), ("declined", "No"))
-            ],
+            rx.cond(
+                CalendarState.form_can_respond,
+                rx.hstack(
+                    *[
+                        rx.button(
+                            label,
+                            type="button",
+                            variant=rx.cond(answer == status, "solid", "outline"),
+                            aria_pressed=rx.cond(answer == status, "true", "false"),
+                            on_click=CalendarState.respond(status),
+                        )
+                        for status, label in (("accepted", "Yes"), ("tentative", "Maybe"), ("declined", "No"))
+                    ],
+                ),
+            ),
             rx.spacer(),
             rx.dialog.close(rx.button("Close", type="button", variant="soft", color_scheme="gray")),
             width="100%",
@@ -468,7 +506,7 @@ def event_dialog() -> rx.Component:
                             "Calendar",
                             "event-calendar",
                             rx.el.select(
-                                rx.foreach(CalendarState.calendars, _calendar_option),
+                                rx.foreach(CalendarState.writable_calendars, _calendar_option),
                                 id="event-calendar",
                                 name="calendar_id",
                                 default_value=CalendarState.form_calendar_id,

@@ -48,6 +48,11 @@ def top_bar(*actions: rx.Component) -> rx.Component:
             ),
             rx.link("Calendar", href="/", size="2", weight="medium", white_space="nowrap"),
             rx.link("Find a time", href="/find-a-time", size="2", weight="medium", white_space="nowrap"),
+            rx.link("Booking pages", href="/booking-pages", size="2", weight="medium", white_space="nowrap"),
+            rx.cond(
+                SessionState.user_is_admin,
+                rx.link("Admin", href="/admin", size="2", weight="medium", white_space="nowrap"),
+            ),
             *actions,
             rx.spacer(),
             rx.badge(
@@ -75,6 +80,8 @@ def top_bar(*actions: rx.Component) -> rx.Component:
                     ),
                     rx.menu.separator(),
                     rx.menu.item("Settings", on_click=rx.redirect("/settings")),
+                    rx.menu.item("Security", on_click=rx.redirect("/settings/security")),
+                    rx.menu.item("API tokens", on_click=rx.redirect("/settings/api-tokens")),
                     rx.menu.item("Sign out", on_click=SessionState.sign_out, color="red"),
                 ),
             ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from scheduler_app.components.form_field import labelled
+from scheduler_app.components.identity_buttons import IdentityProvidersState, identity_buttons
 from scheduler_app.state.auth_forms import AuthFormState, SignInState, SignUpState
 
 
@@ -17,6 +18,7 @@ def _card(title: str, form: rx.Component, footer: rx.Component) -> rx.Component:
                 ),
                 rx.heading(title, size="4", as_="h1"),
                 form,
+                identity_buttons(),
                 footer,
                 spacing="4",
                 width="100%",
@@ -46,7 +48,11 @@ def _field(state: type[AuthFormState], label: str, name: str, kind: str, autocom
     )
 
 
-@rx.page(route="/sign-in", title="Sign in · Scheduler", on_load=SignInState.redirect_if_signed_in)
+@rx.page(
+    route="/sign-in",
+    title="Sign in · Scheduler",
+    on_load=[SignInState.redirect_if_signed_in, IdentityProvidersState.load],
+)
 def sign_in_page() -> rx.Component:
     return _card(
         "Sign in",
@@ -54,6 +60,13 @@ def sign_in_page() -> rx.Component:
             rx.vstack(
                 _field(SignInState, "E-mail", "email", "email", "username"),
                 _field(SignInState, "Password", "password", "password", "current-password"),
+                rx.link("Forgot password?", href="/forgot-password", size="2"),
+                rx.cond(
+                    SignInState.notice != "",
+                    rx.callout(
+                        SignInState.notice, icon="info", color_scheme="green", role="status", width="100%"
+                    ),
+                ),
                 _error_callout(SignInState),
                 rx.button("Sign in", type="submit", width="100%", size="3"),
                 spacing="3",
@@ -65,7 +78,11 @@ def sign_in_page() -> rx.Component:
     )
 
 
-@rx.page(route="/sign-up", title="Create account · Scheduler", on_load=SignUpState.redirect_if_signed_in)
+@rx.page(
+    route="/sign-up",
+    title="Create account · Scheduler",
+    on_load=[SignUpState.redirect_if_signed_in, IdentityProvidersState.load],
+)
 def sign_up_page() -> rx.Component:
     return _card(
         "Create your account",

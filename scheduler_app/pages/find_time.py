@@ -24,6 +24,32 @@ def _person_row(person: rx.Var[dict[str, Any]]) -> rx.Component:
     )
 
 
+def _calendar_choice(option: rx.Var[dict[str, Any]]) -> rx.Component:
+    checkbox_id = "find-calendar-" + option["id"].to(str)
+    return rx.el.label(
+        rx.el.input(
+            type="checkbox",
+            id=checkbox_id,
+            checked=state.chosen_calendars.contains(option["id"].to(str)),
+            on_change=lambda chosen: state.set_calendar_chosen(option["id"].to(str), chosen),
+        ),
+        " ",
+        option["name"].to(str),
+        rx.text(" (", option["owner"].to(str), ")", as_="span", size="1", color_scheme="gray"),
+        html_for=checkbox_id,
+        class_name="inline-check",
+    )
+
+
+def _calendar_choices() -> rx.Component:
+    """Shared calendars (a room, a team's calendar) that must be free as well."""
+    return rx.el.fieldset(
+        rx.el.legend("Calendars that must be free too", class_name="field-label"),
+        rx.hstack(rx.foreach(state.calendar_options, _calendar_choice), spacing="4", wrap="wrap"),
+        class_name="plain-fieldset",
+    )
+
+
 def _criteria() -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -49,6 +75,7 @@ def _criteria() -> rx.Component:
                 state.person_error,
             ),
             rx.vstack(rx.foreach(state.people, _person_row), width="100%", role="list", aria_label="People"),
+            rx.cond(state.calendar_options.length() > 0, _calendar_choices()),
             rx.grid(
                 labelled(
                     "Length",
@@ -143,7 +170,7 @@ def _suggestion(item: rx.Var[dict[str, Any]]) -> rx.Component:
 
 def _grid_cell(cell: rx.Var[dict[str, Any]]) -> rx.Component:
     return rx.el.td(
-        class_name="free-" + cell["level"].to(str),
+        class_name="free-" + cell["level"].to(str) + rx.cond(cell["off_hours"].to(bool), " off-hours", ""),
         title=cell["title"].to(str),
         aria_label=cell["title"].to(str),
     )
@@ -178,7 +205,8 @@ def _availability_grid() -> rx.Component:
                 width="100%",
             ),
             rx.text(
-                "Darker: more people free. Hover a cell for each person's local time.",
+                "Darker: more people can attend. Striped: outside everyone's working hours. "
+                "Hover a cell for each person's local time.",
                 size="1",
                 color_scheme="gray",
             ),

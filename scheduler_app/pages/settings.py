@@ -8,6 +8,7 @@ import reflex as rx
 
 from scheduler_app.components.form_field import labelled
 from scheduler_app.components.layout import page_frame
+from scheduler_app.components.settings_nav import settings_nav
 from scheduler_app.components.time_zone_select import time_zone_select
 from scheduler_app.state.preferences import FOLLOW_BROWSER, PreferencesState
 from scheduler_app.state.working_hours import WorkingHoursState
@@ -96,6 +97,7 @@ def settings_page() -> rx.Component:
         rx.container(
             rx.vstack(
                 rx.heading("Settings", size="6", as_="h1"),
+                settings_nav("/settings"),
                 rx.card(
                     rx.form(
                         rx.vstack(

@@ -13,7 +13,7 @@ from scheduler_app.backend.auth.service import authenticate, issue_login_ticket,
 from scheduler_app.backend.db import collections
 from scheduler_app.backend.errors import DomainError
 from scheduler_app.backend.scheduling.store import start_working_week
-from scheduler_app.state.session import SessionState, backend_url, navigate_to
+from scheduler_app.state.session import SessionState, backend_url, client_origin, navigate_to
 
 log = structlog.get_logger("scheduler_app.auth")
 DATABASE_DOWN = "We can't reach the database right now. Please try again in a moment."
@@ -30,6 +30,7 @@ class AuthFormState(SessionState):
     error: str = ""
     field_errors: dict[str, str] = {}
     busy: bool = False
+    notice: str = ""
 
     def _next_path(self) -> str:
         return safe_next_path(self.router.url.query_parameters.get("next"))
@@ -38,6 +39,7 @@ class AuthFormState(SessionState):
     async def redirect_if_signed_in(self) -> rx.event.EventSpec | None:
         """On the sign-in pages: a signed-in visitor goes straight to the calendar."""
         self.error = self.router.url.query_parameters.get("error", "")[:200]
+        self.notice = self.router.url.query_parameters.get("notice", "")[:200]
         self.field_errors = {}
         try:
             if await self.load_user():
@@ -56,10 +58,15 @@ class AuthFormState(SessionState):
 class SignInState(AuthFormState):
     @rx.event
     async def submit(self, form_data: dict) -> rx.event.EventSpec | None:
-        self.error, self.field_errors = "", {}
+        self.error, self.field_errors, self.notice = "", {}, ""
         db = collections()
         try:
-            user = await authenticate(db, str(form_data.get("email", "")), str(form_data.get("password", "")))
+            user = await authenticate(
+                db,
+                str(form_data.get("email", "")),
+                str(form_data.get("password", "")),
+                origin=client_origin(self),
+            )
             ticket = await issue_login_ticket(db, user.id, self._next_path())
         except DomainError as error:
             log.info("auth.sign_in_failed", reason=error.detail)

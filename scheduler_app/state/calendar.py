@@ -22,7 +22,6 @@ from scheduler_app.backend.events.access import Viewer
 from scheduler_app.backend.events.conflicts import find_conflicts
 from scheduler_app.backend.events.schemas import (
     CalendarCreate,
-    CalendarPublic,
     CalendarUpdate,
     EventCreate,
     EventPublic,
@@ -66,8 +65,12 @@ VIEWS = ("timeGridWeek", "timeGridDay", "dayGridMonth", "listWeek")
 INVITATION_COLORS = {"needsAction": "#64748b", "tentative": "#94a3b8", "declined": "#cbd5e1"}
 
 
-def _calendar_event(event: EventPublic, color: str) -> dict[str, Any]:
-    """The shape FullCalendar draws."""
+WRITING_ROLES = ("owner", "editor")
+GUEST_PERMISSIONS = ("guests_can_modify", "guests_can_invite_others", "guests_can_see_other_guests")
+
+
+def _calendar_event(event: EventPublic, color: str, editable: bool) -> dict[str, Any]:
+    """The shape FullCalendar draws (only events the user may change can be dragged)."""
     if event.start.date is not None:
         start, end, all_day = event.start.date, event.end.date, True
     else:
@@ -81,6 +84,7 @@ def _calendar_event(event: EventPublic, color: str) -> dict[str, Any]:
         "backgroundColor": color,
         "borderColor": color,
         "textColor": "#ffffff",
+        "editable": editable,
     }
 
 
@@ -117,7 +121,12 @@ class CalendarState(SessionState):
     form_guest_error: str = ""
     form_video_call: bool = False
     form_conference_url: str = ""
+    # Read-only view: a guest, or someone who may only view the event's calendar.
     form_is_guest: bool = False
+    form_can_respond: bool = False
+    form_guests_can_modify: bool = False
+    form_guests_can_invite_others: bool = True
+    form_guests_can_see_other_guests: bool = True
     form_organizer: str = ""
     form_my_response: str = ""
     form_when_text: str = ""
@@ -182,6 +191,10 @@ class CalendarState(SessionState):
         except PyMongoError:
             self.banner = "Can't reach the database. Showing nothing until it is back."
             return None
+        if self.range_start:
+            # A reload keeps this tab's state: the calendar may have drawn the old range before the
+            # calendar list was read again (one shared with the user since), so draw it once more.
+            await self._refresh()
         return rx.call_script(
             "Intl.DateTimeFormat().resolvedOptions().timeZone", callback=SessionState.set_browser_time_zone
         )
@@ -193,8 +206,27 @@ class CalendarState(SessionState):
         self._business_hours_zone = self.display_time_zone
 
     async def _load_calendars(self) -> None:
-        found = await calendar_service.list_calendars(collections(), self._user_id)
-        self.calendars = [CalendarPublic.of(calendar).model_dump(mode="json") for calendar in found]
+        found = await calendar_service.calendar_listing(collections(), self._user_id)
+        self.calendars = [calendar.model_dump(mode="json") for calendar in found]
+
+    @rx.var
+    def own_calendars(self) -> list[dict[str, Any]]:
+        return [calendar for calendar in self.calendars if not calendar.get("shared_with_me")]
+
+    @rx.var
+    def shared_calendars(self) -> list[dict[str, Any]]:
+        return [calendar for calendar in self.calendars if calendar.get("shared_with_me")]
+
+    @rx.var
+    def writable_calendars(self) -> list[dict[str, Any]]:
+        """Where the user may put events: their own calendars and those they edit."""
+        return [calendar for calendar in self.calendars if calendar.get("access_role") in WRITING_ROLES]
+
+    def _may_write(self, calendar_id: str) -> bool:
+        return any(
+            calendar["id"] == calendar_id and calendar.get("access_role") in WRITING_ROLES
+            for calendar in self.calendars
+        )
 
     async def _reload_events(self) -> None:
         if not self.range_start or not self._user_id:
@@ -219,16 +251,19 @@ class CalendarState(SessionState):
                 ),
             )
             loaded += [
-                _calendar_event(EventPublic.of(event), self._color_for(event, colors)) for event in page
+                _calendar_event(
+                    EventPublic.of(event), self._color_for(event, colors), self._may_write(event.calendar_id)
+                )
+                for event in page
             ]
             if cursor is None or len(loaded) >= MAX_EVENTS_IN_VIEW:
                 break
         self.events = loaded
 
     def _color_for(self, event: EventDoc, colors: dict[str, str]) -> str:
-        """Own events in their calendar's colour; invitations grey until accepted."""
-        if event.owner_id == self._user_id:
-            return colors.get(event.calendar_id, "#3b82f6")
+        """Events of the user's calendars in the calendar's colour; invitations grey until accepted."""
+        if event.calendar_id in colors:
+            return colors[event.calendar_id]
         mine = next((guest for guest in event.attendees if guest.email == self.user_email), None)
         status = mine.response_status if mine else "needsAction"
         default = next((c["color"] for c in self.calendars if c["is_default"]), "#3b82f6")
@@ -325,6 +360,10 @@ class CalendarState(SessionState):
         self.form_conference_url = values.get("conference_url", "")
         self.form_video_call = bool(self.form_conference_url)
         self.form_is_guest = bool(values.get("is_guest", False))
+        self.form_can_respond = bool(values.get("can_respond", False))
+        self.form_guests_can_modify = bool(values.get("guests_can_modify", False))
+        self.form_guests_can_invite_others = bool(values.get("guests_can_invite_others", True))
+        self.form_guests_can_see_other_guests = bool(values.get("guests_can_see_other_guests", True))
         self.form_organizer = values.get("organizer", "")
         self.form_my_response = values.get("my_response", "")
         self.form_when_text = values.get("when_text", "")
@@ -394,7 +433,11 @@ class CalendarState(SessionState):
             etag=event.etag,
             guests=[_guest_row(guest, frontend_url("")) for guest in event.attendees],
             conference_url=event.conference.url if event.conference else "",
-            is_guest=event.owner_id != self._user_id,
+            is_guest=not self._may_write(event.calendar_id),
+            can_respond=mine is not None,
+            guests_can_modify=event.guests_can_modify,
+            guests_can_invite_others=event.guests_can_invite_others,
+            guests_can_see_other_guests=event.guests_can_see_other_guests,
             organizer=event.organizer_name or event.organizer_email,
             my_response=mine.response_status if mine else "",
             when_text=describe_when(public, self.display_time_zone),
@@ -565,6 +608,7 @@ class CalendarState(SessionState):
             "description": str(form_data.get("description", "")),
             "location": str(form_data.get("location", "")),
             "calendar_id": str(form_data.get("calendar_id", "")) or None,
+            **{name: bool(form_data.get(name)) for name in GUEST_PERMISSIONS},
         }
         db = collections()
         try:

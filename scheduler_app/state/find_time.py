@@ -11,13 +11,16 @@ from pymongo.errors import PyMongoError
 
 from scheduler_app.backend.db import collections
 from scheduler_app.backend.email_address import normalize_email
-from scheduler_app.backend.errors import DomainError
+from scheduler_app.backend.errors import DomainError, InvalidInputError
 from scheduler_app.backend.events import service as event_service
+from scheduler_app.backend.events.calendars import calendar_listing
 from scheduler_app.backend.events.schemas import AttendeeIn, ConferenceRequest, EventCreate, EventTime
 from scheduler_app.backend.events.timing import parse_zone
 from scheduler_app.backend.models import UserDoc
+from scheduler_app.backend.scheduling.intervals import IntervalSet
 from scheduler_app.backend.scheduling.request import MAX_SUGGESTIONS
 from scheduler_app.backend.scheduling.service import SuggestionQuery, availability, resolve_people, suggest
+from scheduler_app.backend.scheduling.working_hours import WorkingHours, available_intervals
 from scheduler_app.state.session import SessionState
 
 log = structlog.get_logger("scheduler_app.find_time")
@@ -45,6 +48,9 @@ class FindTimeState(SessionState):
     searched: bool = False
     grid_hours: list[str] = []
     grid_rows: list[dict[str, Any]] = []
+    # Calendars shared with the user that can be required free too (rooms, team calendars).
+    calendar_options: list[dict[str, Any]] = []
+    chosen_calendars: list[str] = []
 
     @rx.event
     async def load_page(self) -> rx.event.EventSpec | None:
@@ -54,6 +60,20 @@ class FindTimeState(SessionState):
         except PyMongoError:
             self.error = DATABASE_DOWN
             return None
+        try:
+            listed = await calendar_listing(collections(), self._user_id)
+            self.calendar_options = [
+                {"id": item.id, "name": item.name, "owner": item.owner_email or ""}
+                for item in listed
+                if item.shared_with_me
+            ]
+        except PyMongoError:
+            self.calendar_options = []
+        self.chosen_calendars = [
+            chosen
+            for chosen in self.chosen_calendars
+            if any(o["id"] == chosen for o in self.calendar_options)
+        ]
         today = dt.datetime.now(parse_zone(self.display_time_zone)).date()
         self.window_start = self.window_start or today.isoformat()
         self.window_end = self.window_end or (today + dt.timedelta(days=7)).isoformat()
@@ -113,6 +133,12 @@ class FindTimeState(SessionState):
         self.avoid_lunch = bool(value)
 
     @rx.event
+    def set_calendar_chosen(self, calendar_id: str, chosen: bool) -> None:
+        others = [item for item in self.chosen_calendars if item != calendar_id]
+        known = any(option["id"] == calendar_id for option in self.calendar_options)
+        self.chosen_calendars = [*others, calendar_id] if chosen and known else others
+
+    @rx.event
     def set_title(self, value: str) -> None:
         self.title = value
 
@@ -133,6 +159,7 @@ class FindTimeState(SessionState):
             query = SuggestionQuery(
                 participants=[p["email"] for p in self.people if not p["optional"]],
                 optional=[p["email"] for p in self.people if p["optional"]],
+                calendars=self.chosen_calendars,
                 duration_minutes=int(self.duration),
                 window_start=f"{self.window_start}T00:00:00",
                 window_end=f"{last_day.isoformat()}T00:00:00",
@@ -154,13 +181,14 @@ class FindTimeState(SessionState):
         finally:
             self.searching = False
         zone = parse_zone(self.display_time_zone)
+        names = {f"calendar:{option['id']}": option["name"] for option in self.calendar_options}
         self.suggestions = [
             {
                 "start": item["start"],
                 "end": item["end"],
                 "label": _label(item["start"], item["end"], zone),
                 "reasons": "; ".join(item["reasons"]),
-                "busy": ", ".join(item["attendees_busy"]),
+                "busy": ", ".join(names.get(busy, busy) for busy in item["attendees_busy"]),
             }
             for item in distinct_times(result["suggestions"], SHOWN_SUGGESTIONS)
         ]
@@ -186,12 +214,20 @@ class FindTimeState(SessionState):
         db = collections()
         people = await resolve_people(db, [(f"users[{index}]", email) for index, email in enumerate(emails)])
         free_busy = await availability(db, emails, start, end)
+        working = {email: _working_time(person.hours, start, end) for email, person in people.items()}
         self.grid_hours = [f"{hour:02d}:00" for hour in GRID_HOURS]
         self.grid_rows = [
             {
                 "day": f"{first + dt.timedelta(days=offset):%a %d %b}",
                 "cells": [
-                    _grid_cell(first + dt.timedelta(days=offset), hour, zone, free_busy, people)
+                    _grid_cell(
+                        first + dt.timedelta(days=offset),
+                        hour,
+                        zone,
+                        free_busy,
+                        people,
+                        working if self.within_working_hours else None,
+                    )
                     for hour in GRID_HOURS
                 ],
             }
@@ -229,16 +265,35 @@ GRID_DAYS = 7
 GRID_HOURS = range(7, 21)
 
 
+def _working_time(hours: WorkingHours, start: dt.datetime, end: dt.datetime) -> IntervalSet:
+    """When someone works in [start, end) (out of office taken out); invalid stored hours count as always."""
+    try:
+        return available_intervals(hours, start, end)
+    except InvalidInputError:
+        return IntervalSet.span(start, end)
+
+
 def _grid_cell(
-    day: dt.date, hour: int, zone: Any, free_busy: list[Any], people: dict[str, Any]
+    day: dt.date,
+    hour: int,
+    zone: Any,
+    free_busy: list[Any],
+    people: dict[str, Any],
+    working: dict[str, IntervalSet] | None,
 ) -> dict[str, Any]:
-    """One hour of one day: how many can attend, and each person's local time for the hover text."""
+    """One hour of one day: how many can attend (free, and at work when working hours count), each
+    person's local time for the hover text, and whether it is outside everyone's working hours."""
     start = dt.datetime.combine(day, dt.time(hour), zone)
     end = start + dt.timedelta(hours=1)
+    off = [
+        person.email
+        for person in free_busy
+        if working is not None and person.email in working and not working[person.email].contains(start, end)
+    ]
     free = [
         person.email
         for person in free_busy
-        if not any(item.start < end and item.end > start for item in person.busy)
+        if person.email not in off and not any(item.start < end and item.end > start for item in person.busy)
     ]
     total = len(free_busy)
     local_times = ", ".join(
@@ -247,9 +302,14 @@ def _grid_cell(
         for email in (person.email for person in free_busy)
         if email in people
     )
+    outside = ""
+    if off:
+        names = ", ".join(people[email].name or email for email in off if email in people)
+        outside = f" Outside working hours: {names}."
     return {
         "level": str(round(4 * len(free) / total)) if total else "0",
-        "title": f"{start:%a %H:%M}: {len(free)} of {total} free. Local times: {local_times}",
+        "off_hours": bool(total) and len(off) == total,
+        "title": f"{start:%a %H:%M}: {len(free)} of {total} can attend.{outside} Local times: {local_times}",
     }
 
 

@@ -11,6 +11,7 @@ import reflex as rx
 from pymongo.errors import PyMongoError
 from reflex.config import get_config
 
+from scheduler_app.backend.audit import RequestOrigin
 from scheduler_app.backend.auth.service import SignedIn, resolve_session
 from scheduler_app.backend.db import collections
 from scheduler_app.backend.errors import AuthenticationError
@@ -28,12 +29,24 @@ def navigate_to(url: str) -> rx.event.EventSpec:
     return rx.call_script(f"window.location.assign({json.dumps(url)})")
 
 
+def client_origin(state: rx.State) -> RequestOrigin:
+    """The browser behind a Reflex event: the WebSocket's client address and User-Agent.
+
+    Reflex takes the address from the socket (or from X-Forwarded-For when `trusted_proxy_hops` is
+    configured), so a client cannot pick its own address to dodge the sign-in throttle.
+    """
+    return RequestOrigin(
+        ip=state.router.session.client_ip or "", user_agent=state.router.headers.user_agent or ""
+    )
+
+
 class SessionState(rx.State):
     """Who is signed in; every protected page's on_load goes through `require_session`."""
 
     user_name: str = ""
     user_email: str = ""
     user_time_zone: str = ""
+    user_is_admin: bool = False
     browser_time_zone: str = ""
     _user_id: str = ""
 
@@ -80,11 +93,13 @@ class SessionState(rx.State):
         signed = await self.signed_in()
         if signed is None:
             self._user_id = ""
+            self.user_is_admin = False
             return False
         self._user_id = signed.user.id
         self.user_name = signed.user.name
         self.user_email = signed.user.email
         self.user_time_zone = signed.user.time_zone or ""
+        self.user_is_admin = signed.user.role == "admin"
         return True
 
     async def session_ended(self) -> rx.event.EventSpec | None:

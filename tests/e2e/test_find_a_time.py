@@ -60,8 +60,12 @@ async def test_three_people_find_a_time_and_book_it(page: Page, browser: Browser
     grid = page.get_by_role("table", name="Who is free, by hour")
     await expect(grid).to_be_visible()
     weekday = f"{day:%a}"
-    await expect(grid.locator(f'td[title^="{weekday} 10:00: 2 of 3 free"]')).to_have_count(1)
-    await expect(grid.locator(f'td[title^="{weekday} 15:00: 3 of 3 free"]')).to_have_count(1)
+    await expect(grid.locator(f'td[title^="{weekday} 10:00: 2 of 3 can attend"]')).to_have_count(1)
+    await expect(grid.locator(f'td[title^="{weekday} 15:00: 3 of 3 can attend"]')).to_have_count(1)
+    # Before nine nobody works: the hour is striped and says so.
+    early = grid.locator(f'td[title^="{weekday} 07:00: 0 of 3 can attend"]')
+    await expect(early).to_have_class(re.compile("off-hours"))
+    await expect(early).to_have_attribute("title", re.compile("Outside working hours"))
     await first.click()
     await expect(page).to_have_url(re.compile(r"/$"))
     stored_title = page.get_by_role("button", name=re.compile("Roadmap"))

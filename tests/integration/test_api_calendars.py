@@ -23,7 +23,18 @@ async def test_a_new_user_has_one_default_calendar(sign_in):
     assert default["is_default"] is True
     assert default["visible"] is True
     assert default["name"] == "Test User"
-    assert set(default) == {"id", "name", "color", "visible", "is_default", "created_at"}
+    assert set(default) == {
+        "id",
+        "name",
+        "color",
+        "visible",
+        "is_default",
+        "access_role",
+        "shared_with_me",
+        "owner_email",
+        "created_at",
+    }
+    assert default["access_role"] == "owner" and default["shared_with_me"] is False
 
 
 async def test_create_calendar_is_201_with_location(sign_in):

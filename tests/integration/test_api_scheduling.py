@@ -355,3 +355,31 @@ async def test_availability_bad_input(sign_in):
     )
     assert_problem(response, 422, "end")
     assert_problem(alice.get("/api/v1/availability", params=window), 422, "users")
+
+
+# --- shared calendars as participants -----------------------------------------------------------------
+
+
+async def test_a_shared_room_calendar_must_be_free_too_and_shows_no_titles(sign_in):
+    me, facilities = await sign_in(), await sign_in()
+    room = facilities.post("/api/v1/calendars", json={"name": "Room Ada", "color": "#123456"}).json()
+    day = future_monday()
+    meeting(facilities, day, 9, 12, "Board offsite", calendar_id=room["id"])
+    shared = facilities.post(
+        f"/api/v1/calendars/{room['id']}/shares", json={"email": me.email, "role": "freebusy"}
+    )
+    assert shared.status_code == 201
+    without_room = starts(suggest(me, day))
+    assert without_room[0] == 9
+    with_room = suggest(me, day, calendars=[room["id"]])
+    assert all(hour >= 12 for hour in starts(with_room))
+    assert "Board offsite" not in with_room.text
+    assert all(f"calendar:{room['id']}" in item["attendees_free"] for item in with_room.json()["suggestions"])
+
+
+async def test_a_calendar_not_shared_with_you_is_refused_by_field(sign_in):
+    me, stranger = await sign_in(), await sign_in()
+    theirs = stranger.post("/api/v1/calendars", json={"name": "Private", "color": "#123456"}).json()
+    refused = suggest(me, future_monday(), calendars=["no-such-calendar", theirs["id"]])
+    body = assert_problem(refused, 422, "calendars[0]", "calendars[1]")
+    assert "Private" not in refused.text and body["status"] == 422

@@ -1,14 +1,22 @@
-"""Local accounts and server-side sessions: sign up, sign in, session tokens, sign out."""
+"""Local accounts and server-side sessions: sign up, sign in, session tokens, sign out.
+
+Sign-in is throttled per account and per client address (see `throttle`) and every outcome is audited.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 
 from pymongo.errors import DuplicateKeyError
 
+from scheduler_app.backend.audit import RequestOrigin, record_audit
+from scheduler_app.backend.auth import throttle
+from scheduler_app.backend.auth.admin import promote_configured_admin, role_for_new_account
+from scheduler_app.backend.auth.keys import derive_key
 from scheduler_app.backend.auth.passwords import hash_password, needs_rehash, verify_password
 from scheduler_app.backend.db import Collections
 from scheduler_app.backend.email_address import normalize_email
@@ -18,6 +26,7 @@ from scheduler_app.backend.errors import (
     FieldProblem,
     InvalidInputError,
     NotFoundError,
+    TooManyRequestsError,
 )
 from scheduler_app.backend.events.calendars import ensure_default_calendar
 from scheduler_app.backend.events.timing import parse_zone
@@ -36,11 +45,21 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def session_public_id(session_id: str) -> str:
+    """A session's shareable id: an HMAC of its digest, so listing sessions never exposes the digest."""
+    return hmac.new(derive_key("session-public-id"), session_id.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def validate_password(password: str) -> str:
-    if not PASSWORD_MIN <= len(password or "") <= PASSWORD_MAX:
+    """The password when its length is acceptable (argon2 makes very long ones needlessly costly)."""
+    if len(password or "") < PASSWORD_MIN:
         raise InvalidInputError(
             "Password too short.",
             [FieldProblem("password", f"Use at least {PASSWORD_MIN} characters.")],
+        )
+    if len(password) > PASSWORD_MAX:
+        raise InvalidInputError(
+            "Password too long.", [FieldProblem("password", f"Use at most {PASSWORD_MAX} characters.")]
         )
     return password
 
@@ -69,6 +88,7 @@ async def sign_up(
     if problems:
         raise InvalidInputError("Please correct the highlighted fields.", problems)
     user = UserDoc(email=email, name=name, password_hash=hash_password(password), time_zone=time_zone)
+    user.role = await role_for_new_account(db, email, user.id)
     try:
         await db.users.insert_one(user.to_mongo())
     except DuplicateKeyError:
@@ -77,17 +97,75 @@ async def sign_up(
     return user
 
 
-async def authenticate(db: Collections, email: str, password: str) -> UserDoc:
-    """The account for these credentials, or one non-revealing error."""
-    document = await db.users.find_one({"email": (email or "").strip().lower()})
+async def authenticate(
+    db: Collections, email: str, password: str, *, origin: RequestOrigin | None = None
+) -> UserDoc:
+    """The account for these credentials, or one non-revealing error.
+
+    Raises TooManyRequestsError, before looking at the password, while the account or the client's
+    address is locked after repeated failures; each attempt is written to the audit log.
+    """
+    origin = origin or RequestOrigin()
+    email = (email or "").strip().lower()
+    try:
+        await throttle.ensure_allowed(db, email, origin.ip)
+    except TooManyRequestsError:
+        await record_audit(
+            db, "auth.sign_in_throttled", actor_email=email[:320], origin=origin, outcome="failure"
+        )
+        raise
+    document = await db.users.find_one({"email": email})
     user = UserDoc.from_mongo(document) if document else None
     if not verify_password(user.password_hash if user else None, password or "") or user is None:
+        await throttle.record_failure(db, email, origin.ip)
+        reason = "unknown_account" if user is None else "wrong_password"
+        await record_audit(
+            db,
+            "auth.sign_in_failed",
+            actor_id=user.id if user else None,
+            actor_email=email[:320],
+            target_type="user" if user else "",
+            target_id=user.id if user else "",
+            origin=origin,
+            outcome="failure",
+            details={"reason": reason},
+        )
         raise AuthenticationError("Wrong e-mail or password.")
     if user.disabled:
+        await record_audit(
+            db,
+            "auth.sign_in_failed",
+            actor_id=user.id,
+            actor_email=email,
+            target_type="user",
+            target_id=user.id,
+            origin=origin,
+            outcome="failure",
+            details={"reason": "disabled"},
+        )
         raise AuthenticationError("This account is disabled.")
+    await throttle.record_success(db, email)
     if needs_rehash(user.password_hash):
         await db.users.update_one({"_id": user.id}, {"$set": {"password_hash": hash_password(password)}})
+    user = await promote_configured_admin(db, user, origin)
+    await audit_sign_in(db, user, origin)
     return user
+
+
+async def audit_sign_in(
+    db: Collections, user: UserDoc, origin: RequestOrigin | None, method: str = "password"
+) -> None:
+    """The audit entry of a successful sign-in, whichever way the user proved who they are."""
+    await record_audit(
+        db,
+        "auth.sign_in",
+        actor_id=user.id,
+        actor_email=user.email,
+        target_type="user",
+        target_id=user.id,
+        origin=origin,
+        details={"method": method},
+    )
 
 
 async def issue_login_ticket(db: Collections, user_id: str, next_path: str = "/") -> str:
@@ -159,9 +237,20 @@ async def resolve_session(db: Collections, token: str | None, ttl: dt.timedelta)
     return SignedIn(session=session, user=UserDoc.from_mongo(user_document))
 
 
-async def end_session(db: Collections, token: str | None) -> None:
-    if token:
-        await db.sessions.delete_one({"_id": token_digest(token)})
+async def end_session(db: Collections, token: str | None, *, origin: RequestOrigin | None = None) -> None:
+    """Sign out: delete the cookie's session (audited when there was one)."""
+    if not token:
+        return
+    document = await db.sessions.find_one_and_delete({"_id": token_digest(token)})
+    if document is not None:
+        await record_audit(
+            db,
+            "auth.sign_out",
+            actor_id=document["user_id"],
+            target_type="session",
+            target_id=session_public_id(document["_id"]),
+            origin=origin,
+        )
 
 
 async def set_time_zone(db: Collections, user_id: str, time_zone: str | None) -> UserDoc:

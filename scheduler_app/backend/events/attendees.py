@@ -12,6 +12,7 @@ from scheduler_app.backend.errors import InvalidInputError, NotFoundError
 from scheduler_app.backend.events.access import Viewer, readable_event
 from scheduler_app.backend.events.schemas import AttendeeIn
 from scheduler_app.backend.models import AttendeeDoc, EventDoc, ResponseStatus, new_id, utc_now
+from scheduler_app.backend.scheduling.busy_cache import busy_changed
 
 
 def invitation_list(
@@ -90,5 +91,7 @@ async def _set_response(
             return_document=ReturnDocument.AFTER,
         )
         if updated is not None:
-            return EventDoc.from_mongo(updated)
+            answered = EventDoc.from_mongo(updated)
+            await busy_changed(db, [answered])
+            return answered
     raise NotFoundError("This invitation is no longer valid.")

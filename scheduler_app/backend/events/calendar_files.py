@@ -14,11 +14,13 @@ from pymongo import ReturnDocument
 from scheduler_app.backend.db import Collections
 from scheduler_app.backend.errors import DomainError, NotFoundError
 from scheduler_app.backend.events import ics, recurrence, series
-from scheduler_app.backend.events.calendars import get_calendar
-from scheduler_app.backend.events.service import get_event, placement_fields
+from scheduler_app.backend.events.access import as_seen_by, readable_event, viewer
+from scheduler_app.backend.events.calendar_access import calendar_for
+from scheduler_app.backend.events.service import placement_fields
 from scheduler_app.backend.events.timing import all_day as all_day_timing
 from scheduler_app.backend.events.timing import timed
 from scheduler_app.backend.models import AttendeeDoc, CalendarDoc, EventDoc, new_id, utc_now
+from scheduler_app.backend.scheduling.busy_cache import busy_changed, busy_changed_for
 
 UID_DOMAIN = "scheduler"
 _PARTSTAT = {
@@ -93,18 +95,20 @@ async def calendar_as_ics(db: Collections, calendar: CalendarDoc, source_url: st
 
 async def export_event(db: Collections, user_id: str, event_id: str) -> tuple[EventDoc, bytes]:
     """One event as .ics: a single event, or a whole series (with its changed occurrences)."""
-    event = await get_event(db, user_id, event_id)
+    who = await viewer(db, user_id)
+    event, role = await readable_event(db, who, event_id)
     if event.recurring_event_id is not None:  # an occurrence: export the series it belongs to
-        event = await get_event(db, user_id, event.recurring_event_id)
+        event, role = await readable_event(db, who, event.recurring_event_id)
     items = [to_ics_event(event)]
     if event.is_series:
         async for document in db.events.find({"recurring_event_id": event.id}):
-            items.append(to_ics_event(EventDoc.from_mongo(document), _uid(event)))
+            changed = as_seen_by(EventDoc.from_mongo(document), who, role)
+            items.append(to_ics_event(changed, _uid(event)))
     return event, await asyncio.to_thread(ics.export_calendar, event.title, items, time_zone=None)
 
 
 async def export_calendar(db: Collections, user_id: str, calendar_id: str) -> tuple[CalendarDoc, bytes]:
-    calendar = await get_calendar(db, user_id, calendar_id)
+    calendar = (await calendar_for(db, user_id, calendar_id, "read")).calendar
     return calendar, await calendar_as_ics(db, calendar)
 
 
@@ -113,9 +117,10 @@ async def export_calendar(db: Collections, user_id: str, calendar_id: str) -> tu
 
 async def enable_feed(db: Collections, user_id: str, calendar_id: str) -> str:
     """A new secret feed token for the calendar (any earlier link stops working)."""
+    await calendar_for(db, user_id, calendar_id, "manage")
     token = secrets.token_urlsafe(24)
     updated = await db.calendars.find_one_and_update(
-        {"_id": calendar_id, "owner_id": user_id},
+        {"_id": calendar_id},
         {"$set": {"feed_token": token, "updated_at": utc_now()}},
         return_document=ReturnDocument.AFTER,
     )
@@ -125,8 +130,9 @@ async def enable_feed(db: Collections, user_id: str, calendar_id: str) -> str:
 
 
 async def disable_feed(db: Collections, user_id: str, calendar_id: str) -> None:
+    await calendar_for(db, user_id, calendar_id, "manage")
     result = await db.calendars.update_one(
-        {"_id": calendar_id, "owner_id": user_id}, {"$set": {"feed_token": None, "updated_at": utc_now()}}
+        {"_id": calendar_id}, {"$set": {"feed_token": None, "updated_at": utc_now()}}
     )
     if result.matched_count == 0:
         raise NotFoundError("No such calendar.")
@@ -224,7 +230,7 @@ async def import_calendar(
 
     With `dry_run` nothing is written: the result previews what the import would create and update.
     """
-    calendar = await get_calendar(db, user_id, calendar_id)
+    calendar = (await calendar_for(db, user_id, calendar_id, "write")).calendar
     preview = await asyncio.to_thread(
         ics.parse_calendar,
         data,
@@ -254,10 +260,13 @@ async def import_calendar(
             result.skipped.append(
                 {"uid": item.uid, "title": item.title, "reason": str(error), "code": "invalid"}
             )
-    existing = {
-        document["_id"]
-        async for document in db.events.find({"_id": {"$in": [doc.id for doc in documents]}}, {"_id": 1})
-    }
+    replaced = [
+        document
+        async for document in db.events.find(
+            {"_id": {"$in": [doc.id for doc in documents]}}, {"owner_id": 1, "attendees.email": 1}
+        )
+    ]
+    existing = {document["_id"] for document in replaced}
     result.preview = [
         {
             "title": document.title,
@@ -286,4 +295,8 @@ async def import_calendar(
                 )
 
         await session.with_transaction(write)
+    await busy_changed(db, documents)
+    await busy_changed_for(  # guests an updated event no longer has are free again
+        db, [], [guest["email"] for document in replaced for guest in document.get("attendees", [])]
+    )
     return result

@@ -38,7 +38,9 @@ def _same_event(event: EventDoc, exclude: str | None) -> bool:
 async def _busy(
     db: Collections, user_id: str, email: str, start: dt.datetime, end: dt.datetime, exclude: str | None
 ) -> list[EventDoc]:
-    events, _ = await list_events(db, user_id, EventRange(start=start, end=end, limit=MAX_CONFLICTS))
+    events, _ = await list_events(
+        db, user_id, EventRange(start=start, end=end, limit=MAX_CONFLICTS, include_shared=False)
+    )
     return [
         event
         for event in events

@@ -250,8 +250,11 @@ def export_calendar(
     refresh_interval: dt.timedelta | None = DEFAULT_REFRESH_INTERVAL,
     source_url: str | None = None,
     now: dt.datetime | None = None,
+    method: str = "PUBLISH",
 ) -> bytes:
-    """A VCALENDAR (METHOD:PUBLISH, CRLF, folded) with a VTIMEZONE for each zone used; also the feed body.
+    """A VCALENDAR (CRLF, folded) with a VTIMEZONE for each zone used; also the feed body.
+
+    `method` is PUBLISH for files and feeds, or an iTIP method (REQUEST, CANCEL) for invitations.
 
     Raises ValueError for events that cannot be written (unknown zone, bad recurrence line).
     """
@@ -260,7 +263,7 @@ def export_calendar(
     calendar.add("PRODID", product_id)
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
-    calendar.add("METHOD", "PUBLISH")
+    calendar.add("METHOD", method)
     title = clean_text(name, single_line=True)
     calendar.add("NAME", vText(title))
     calendar.add("X-WR-CALNAME", vText(title))

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import ConfigDict, field_validator
 from sqlmodel import Field, SQLModel
 
+from scheduler_app.backend.events.calendar_access import AccessibleCalendar
 from scheduler_app.backend.models import (
     ATTENDEES_MAX,
     CALENDAR_NAME_MAX,
@@ -17,6 +18,7 @@ from scheduler_app.backend.models import (
     TITLE_MAX,
     AttendeeDoc,
     CalendarDoc,
+    CalendarShareDoc,
     EventDoc,
     ResponseStatus,
 )
@@ -101,6 +103,9 @@ class EventCreate(SQLModel):
     end: EventTime
     attendees: list[AttendeeIn] = Field(default_factory=list, max_length=ATTENDEES_MAX)
     conference: ConferenceRequest | None = None
+    guests_can_modify: bool = Field(default=False, description="Guests may change the event.")
+    guests_can_invite_others: bool = Field(default=True, description="Guests may add guests.")
+    guests_can_see_other_guests: bool = Field(default=True, description="Guests see the guest list.")
     recurrence: list[str] = Field(
         default_factory=list,
         description='RFC 5545 lines, e.g. ["RRULE:FREQ=WEEKLY;BYDAY=MO", "EXDATE:20260309T080000Z"].',
@@ -133,6 +138,9 @@ class EventUpdate(SQLModel):
     recurrence: list[str] | None = Field(
         default=None, description="New RFC 5545 lines for a series (scope `all`); `[]` ends repetition."
     )
+    guests_can_modify: bool | None = None
+    guests_can_invite_others: bool | None = None
+    guests_can_see_other_guests: bool | None = None
 
     @field_validator("title")
     @classmethod
@@ -155,6 +163,9 @@ class EventPublic(SQLModel):
     organizer: Organizer
     attendees: list[AttendeePublic]
     conference: ConferencePublic | None
+    guests_can_modify: bool = False
+    guests_can_invite_others: bool = True
+    guests_can_see_other_guests: bool = True
     recurrence: list[str] = Field(default_factory=list)
     recurring_event_id: str | None = None
     original_start: EventTime | None = None
@@ -190,6 +201,9 @@ class EventPublic(SQLModel):
                 if event.conference
                 else None
             ),
+            guests_can_modify=event.guests_can_modify,
+            guests_can_invite_others=event.guests_can_invite_others,
+            guests_can_see_other_guests=event.guests_can_see_other_guests,
             recurrence=list(event.recurrence),
             recurring_event_id=event.recurring_event_id,
             original_start=_original_start(event),
@@ -254,10 +268,16 @@ class CalendarPublic(SQLModel):
     color: str
     visible: bool
     is_default: bool
+    access_role: str = Field(
+        default="owner", description="The caller's role: owner, editor, viewer or freebusy."
+    )
+    shared_with_me: bool = False
+    owner_email: str | None = Field(default=None, description="Set on calendars shared with the caller.")
     created_at: dt.datetime
 
     @classmethod
     def of(cls, calendar: CalendarDoc) -> CalendarPublic:
+        """One of the caller's own calendars."""
         return cls(
             id=calendar.id,
             name=calendar.name,
@@ -265,4 +285,50 @@ class CalendarPublic(SQLModel):
             visible=calendar.visible,
             is_default=calendar.is_default,
             created_at=calendar.created_at,
+        )
+
+    @classmethod
+    def of_access(cls, access: AccessibleCalendar, owner_email: str | None = None) -> CalendarPublic:
+        """A calendar as the caller reaches it (their role, colour and visibility)."""
+        return cls(
+            id=access.calendar.id,
+            name=access.calendar.name,
+            color=access.color,
+            visible=access.visible,
+            is_default=access.calendar.is_default and not access.shared_with_me,
+            access_role=access.role,
+            shared_with_me=access.shared_with_me,
+            owner_email=owner_email if access.shared_with_me else None,
+            created_at=access.calendar.created_at,
+        )
+
+
+class ShareCreate(SQLModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(max_length=320, description="An app user's e-mail.")
+    role: str = Field(description="owner, editor, viewer or freebusy.")
+
+
+class ShareUpdate(SQLModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: str = Field(description="owner, editor, viewer or freebusy.")
+
+
+class SharePublic(SQLModel):
+    calendar_id: str
+    user_id: str
+    email: str
+    role: str
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, share: CalendarShareDoc) -> SharePublic:
+        return cls(
+            calendar_id=share.calendar_id,
+            user_id=share.grantee_id,
+            email=share.grantee_email,
+            role=share.role,
+            created_at=share.created_at,
         )

@@ -15,6 +15,7 @@ from scheduler_app.backend.db import Collections
 from scheduler_app.backend.errors import FieldProblem, InvalidInputError
 from scheduler_app.backend.events import recurrence, timing
 from scheduler_app.backend.models import EventDoc
+from scheduler_app.backend.scheduling.busy_cache import busy_changed_for
 
 Scope = Literal["this", "following", "all"]
 SCOPES: tuple[str, ...] = ("this", "following", "all")
@@ -157,7 +158,15 @@ async def delete_overrides(db: Collections, master_id: str, from_recurrence_id: 
     query: dict = {"recurring_event_id": master_id}
     if from_recurrence_id is not None:
         query["recurrence_id"] = {"$gte": from_recurrence_id}
+    dropped = [document async for document in db.events.find(query, {"owner_id": 1, "attendees.email": 1})]
+    if not dropped:
+        return
     await db.events.delete_many(query)
+    await busy_changed_for(
+        db,
+        [document["owner_id"] for document in dropped],
+        [guest["email"] for document in dropped for guest in document.get("attendees", [])],
+    )
 
 
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")

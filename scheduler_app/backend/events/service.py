@@ -12,20 +12,32 @@ from dataclasses import dataclass
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from scheduler_app.backend.audit import record_audit
 from scheduler_app.backend.db import Collections
 from scheduler_app.backend.errors import (
     FieldProblem,
+    ForbiddenError,
     InvalidInputError,
     NotFoundError,
     PreconditionFailedError,
 )
 from scheduler_app.backend.events import recurrence, series, timing
-from scheduler_app.backend.events.access import editable_event, readable_event, viewer
+from scheduler_app.backend.events.access import (
+    Viewer,
+    as_seen_by,
+    deletable_event,
+    editable_event,
+    readable_event,
+    role_from,
+    viewer,
+)
 from scheduler_app.backend.events.attendees import invitation_list
-from scheduler_app.backend.events.calendars import get_calendar, list_calendars
+from scheduler_app.backend.events.calendar_access import CalendarRole, accessible_calendars, calendar_for
+from scheduler_app.backend.events.calendars import list_calendars
 from scheduler_app.backend.events.schemas import AttendeeIn, EventCreate, EventPublic, EventTime, EventUpdate
 from scheduler_app.backend.meetings.providers import meeting_provider
 from scheduler_app.backend.models import AttendeeDoc, ConferenceDoc, EventDoc, new_id, utc_now
+from scheduler_app.backend.scheduling.busy_cache import busy_changed
 from scheduler_app.settings import get_settings
 
 DEFAULT_PAGE_SIZE = 250
@@ -103,8 +115,12 @@ def placement_fields(
 
 
 async def create_event(db: Collections, user_id: str, data: EventCreate, default_zone: str) -> EventDoc:
+    """A new event in a calendar the user may write to (their default one unless told otherwise).
+
+    The event belongs to the calendar's owner; the user who created it is its organiser.
+    """
     if data.calendar_id:
-        calendar = await get_calendar(db, user_id, data.calendar_id)
+        calendar = (await calendar_for(db, user_id, data.calendar_id, "write")).calendar
     else:
         calendar = (await list_calendars(db, user_id))[0]
     organizer = await db.users.find_one({"_id": user_id}, {"email": 1, "name": 1}) or {}
@@ -114,7 +130,7 @@ async def create_event(db: Collections, user_id: str, data: EventCreate, default
     event = EventDoc(
         id=data.id or new_id(),
         calendar_id=calendar.id,
-        owner_id=user_id,
+        owner_id=calendar.owner_id,
         title=data.title,
         description=data.description,
         location=data.location,
@@ -122,9 +138,13 @@ async def create_event(db: Collections, user_id: str, data: EventCreate, default
         organizer_name=organizer.get("name", ""),
         attendees=attendees,
         conference=conference,
+        guests_can_modify=data.guests_can_modify,
+        guests_can_invite_others=data.guests_can_invite_others,
+        guests_can_see_other_guests=data.guests_can_see_other_guests,
         **placement_fields(calendar.id, when, attendees, data.recurrence),
     )
     await db.events.insert_one(event.to_mongo())
+    await busy_changed(db, [event])
     return event
 
 
@@ -165,7 +185,9 @@ async def update_event(
         )
     who = await viewer(db, user_id)
     for _ in range(UNCONDITIONAL_UPDATE_ATTEMPTS):
-        current = await editable_event(db, who, event_id)
+        current, role = await editable_event(db, who, event_id)
+        if role == "attendee":
+            _check_guest_change(current, data, who, scope)
         if current.recurring_event_id and scope != "this":
             return await _update_series_from(db, user_id, current, data, default_zone, if_match, scope)
         if current.recurring_event_id and data.recurrence is not None:
@@ -182,17 +204,49 @@ async def update_event(
                 await db.events.insert_one(override.to_mongo())
             except DuplicateKeyError:
                 continue  # changed at the same moment elsewhere: apply on top of that override
+            await busy_changed(db, [current, override])
             return override
         document = await db.events.find_one_and_update(
-            {"_id": current.id, "owner_id": user_id, "etag": current.etag},
+            {"_id": current.id, "etag": current.etag},
             {"$set": changes},
             return_document=ReturnDocument.AFTER,
         )
         if document is not None:
-            return EventDoc.from_mongo(document)
+            updated = EventDoc.from_mongo(document)
+            await busy_changed(db, [current, updated])
+            return updated
         if if_match is not None:
             raise PreconditionFailedError()  # someone else wrote in between
     raise PreconditionFailedError("The event keeps changing; reload and retry.")
+
+
+ORGANIZER_ONLY_FIELDS = frozenset(
+    {
+        "calendar_id",
+        "recurrence",
+        "guests_can_modify",
+        "guests_can_invite_others",
+        "guests_can_see_other_guests",
+    }
+)
+
+
+def _check_guest_change(current: EventDoc, data: EventUpdate, who: Viewer, scope: series.Scope) -> None:
+    """What a guest may change: with "modify", the event's details; with "invite", only new guests."""
+    changed = data.model_fields_set
+    if scope == "following":
+        raise ForbiddenError("Guests can change one occurrence or the whole series, not split it.")
+    if changed & ORGANIZER_ONLY_FIELDS:
+        raise ForbiddenError("Only the organiser can change the calendar, repetition or guest permissions.")
+    if not current.guests_can_modify and changed - {"attendees"}:
+        raise ForbiddenError("Only the organiser can change this event.")
+    if data.attendees is not None:
+        kept = {guest.email for guest in data.attendees}
+        if any(guest.email not in kept for guest in current.attendees):
+            raise ForbiddenError("Guests can add people but not remove them.")
+        if not current.guests_can_invite_others and len(kept) > len(current.attendees):
+            raise ForbiddenError("The organiser does not let guests invite others.")
+    del who  # the caller is a guest of `current`; their identity needs no further check
 
 
 def _is_unsaved_occurrence(event: EventDoc) -> bool:
@@ -245,6 +299,7 @@ async def _update_series_from(
             }
         },
     )
+    await busy_changed(db, [master])
     await series.delete_overrides(db, master.id, occurrence.recurrence_id)
     start, end = data.start or public.start, data.end or public.end
     lines = after
@@ -338,7 +393,7 @@ async def _changes(db: Collections, user_id: str, current: EventDoc, data: Event
     )
     calendar_id = current.calendar_id
     if data.calendar_id is not None and data.calendar_id != current.calendar_id:
-        calendar_id = (await get_calendar(db, user_id, data.calendar_id)).id
+        calendar_id = (await calendar_for(db, user_id, data.calendar_id, "write")).id
         changes["calendar_id"] = calendar_id
     attendees = current.attendees
     if data.attendees is not None:
@@ -389,19 +444,30 @@ async def delete_event(
     db: Collections, user_id: str, event_id: str, if_match: str | None = None, scope: series.Scope = "this"
 ) -> None:
     """Delete an event; an occurrence alone, with the following ones, or with its whole series."""
-    event = await editable_event(db, await viewer(db, user_id), event_id)
+    who = await viewer(db, user_id)
+    event = await deletable_event(db, who, event_id)
     if event.recurring_event_id is not None:
         await _delete_occurrences(db, event, if_match, scope)
-        return
-    query: dict = {"_id": event.id, "owner_id": user_id}
-    if if_match is not None:
-        query["etag"] = if_match
-    result = await db.events.delete_one(query)
-    if result.deleted_count == 0:
-        await get_event(db, user_id, event_id)  # raises NotFound when it is not there
-        raise PreconditionFailedError()
-    if event.is_series:
-        await series.delete_overrides(db, event.id)
+    else:
+        query: dict = {"_id": event.id}
+        if if_match is not None:
+            query["etag"] = if_match
+        result = await db.events.delete_one(query)
+        if result.deleted_count == 0:
+            await get_event(db, user_id, event_id)  # raises NotFound when it is not there
+            raise PreconditionFailedError()
+        if event.is_series:
+            await series.delete_overrides(db, event.id)
+        await busy_changed(db, [event])
+    await record_audit(
+        db,
+        "event.deleted",
+        actor_id=user_id,
+        actor_email=who.email,
+        target_type="event",
+        target_id=event_id,
+        details={"calendar_id": event.calendar_id, "scope": scope if event.recurring_event_id else "event"},
+    )
 
 
 async def _delete_occurrences(
@@ -422,12 +488,14 @@ async def _delete_occurrences(
         )
         lines = list(remaining.lines) if recurrence.has_occurrences(remaining) else None
         await db.events.delete_one({"_id": occurrence.id, "recurring_event_id": master.id})
+        await busy_changed(db, [occurrence])
     elif scope == "following":
         lines, _ = recurrence.split_at(rule, original)
         await series.delete_overrides(db, master.id, occurrence.recurrence_id)
     if lines is None:
         await db.events.delete_one({"_id": master.id})
         await series.delete_overrides(db, master.id)
+        await busy_changed(db, [master])
         return
     await db.events.update_one(
         {"_id": master.id},
@@ -439,6 +507,7 @@ async def _delete_occurrences(
             }
         },
     )
+    await busy_changed(db, [master])
 
 
 @dataclass(frozen=True)
@@ -453,6 +522,8 @@ class EventRange:
     viewer_zone: str = "UTC"
     # Events the user is invited to; by default only when no calendar filter is given.
     include_invitations: bool | None = None
+    # Without a calendar filter: calendars others shared with the user too (their busy time: no).
+    include_shared: bool = True
 
 
 def encode_cursor(event: EventDoc) -> str:
@@ -496,15 +567,20 @@ async def list_events(
     zone = timing.parse_zone(request.viewer_zone)
     invitations_for: str | None = None
     if request.calendar_ids is None:
-        calendar_ids = [calendar.id for calendar in await list_calendars(db, user_id)]
+        reachable = await accessible_calendars(db, user_id)
+        if not request.include_shared:
+            reachable = [calendar for calendar in reachable if not calendar.shared_with_me]
     else:
-        calendar_ids = [(await get_calendar(db, user_id, cid)).id for cid in request.calendar_ids]
+        reachable = [await calendar_for(db, user_id, cid, "busy") for cid in request.calendar_ids]
+    calendar_ids = [calendar.id for calendar in reachable]
+    roles = {calendar.id: calendar.role for calendar in reachable if calendar.shared_with_me}
     with_invitations = request.include_invitations
     if with_invitations is None:
         with_invitations = request.calendar_ids is None
+    user = await db.users.find_one({"_id": user_id}, {"email": 1})
+    who = Viewer(id=user_id, email=user["email"] if user else "")
     if with_invitations:
-        user = await db.users.find_one({"_id": user_id}, {"email": 1})
-        invitations_for = user["email"] if user else None
+        invitations_for = who.email or None
     scopes = calendar_ids + ([attendee_scope(invitations_for)] if invitations_for else [])
     if not scopes:
         return [], None
@@ -542,5 +618,13 @@ async def list_events(
     page, more = merged[: request.limit], len(merged) > request.limit
     next_cursor = encode_cursor(page[-1]) if more else None
     return [
-        event for event in page if _visible_in_window(event, request.start, request.end, zone)
+        _as_listed(event, who, roles)
+        for event in page
+        if _visible_in_window(event, request.start, request.end, zone)
     ], next_cursor
+
+
+def _as_listed(event: EventDoc, who: Viewer, shared_roles: dict[str, CalendarRole]) -> EventDoc:
+    """An event as the viewer may see it in a listing (busy blocks for free/busy calendars)."""
+    role = role_from(event, who, shared_roles.get(event.calendar_id))
+    return as_seen_by(event, who, role) if role else event

@@ -9,7 +9,6 @@ do): they are mostly holidays, reminders or "working from home"; absences belong
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import datetime as dt
 import re
@@ -21,11 +20,13 @@ from sqlmodel import Field, SQLModel
 
 from scheduler_app.backend.db import Collections
 from scheduler_app.backend.email_address import normalize_email
-from scheduler_app.backend.errors import FieldProblem, InvalidInputError
+from scheduler_app.backend.errors import DomainError, FieldProblem, InvalidInputError
+from scheduler_app.backend.events import series, timing
 from scheduler_app.backend.events import service as events
-from scheduler_app.backend.events import timing
+from scheduler_app.backend.events.calendar_access import AccessibleCalendar, calendar_for
 from scheduler_app.backend.models import EventDoc, UserDoc, utc_now
 from scheduler_app.backend.scheduling.busy import BusyInterval, BusyStatus
+from scheduler_app.backend.scheduling.busy_cache import VERSION_FIELD, cached_busy
 from scheduler_app.backend.scheduling.intervals import IntervalSet
 from scheduler_app.backend.scheduling.request import (
     MAX_DURATION,
@@ -34,6 +35,7 @@ from scheduler_app.backend.scheduling.request import (
     MAX_SUGGESTIONS,
     MAX_WINDOW,
     Participant,
+    ParticipantKind,
     SuggestionRequest,
     validated_participants,
 )
@@ -42,9 +44,8 @@ from scheduler_app.backend.scheduling.store import hours_by_user, user_zone
 from scheduler_app.backend.scheduling.suggestions import find_suggestions
 from scheduler_app.backend.scheduling.working_hours import WorkingHours
 
-# How many people's calendars are read at the same time.
-CONCURRENT_READS = 8
 _MAX_BUFFER_MINUTES = 4 * 60
+MAX_SHARED_CALENDARS = 20
 _MINUTES = dt.timedelta(minutes=1)
 
 
@@ -60,6 +61,11 @@ class SuggestionQuery(SQLModel):
     )
     optional: list[str] = Field(
         default_factory=list, max_length=MAX_PARTICIPANTS, description="E-mails of optional attendees."
+    )
+    calendars: list[str] = Field(
+        default_factory=list,
+        max_length=MAX_SHARED_CALENDARS,
+        description="Ids of calendars that must be free too (rooms, team calendars); free/busy access is enough.",
     )
     duration_minutes: int = Field(default=60, gt=0, le=int(MAX_DURATION / _MINUTES))
     window_start: str = Field(description="ISO 8601; read in `time_zone` when it has no offset.")
@@ -86,6 +92,7 @@ class Person:
     name: str
     time_zone: str
     hours: WorkingHours
+    busy_version: int = 0  # see busy_cache
 
 
 # --- people -----------------------------------------------------------------------------------------
@@ -104,7 +111,7 @@ async def resolve_people(db: Collections, emails: Sequence[tuple[str, str]]) -> 
         user["email"]: user
         async for user in db.users.find(
             {"email": {"$in": list(wanted)}, "disabled": {"$ne": True}},
-            {"email": 1, "name": 1, "time_zone": 1},
+            {"email": 1, "name": 1, "time_zone": 1, VERSION_FIELD: 1},
         )
     }
     problems += [
@@ -116,7 +123,14 @@ async def resolve_people(db: Collections, emails: Sequence[tuple[str, str]]) -> 
         raise InvalidInputError("Some attendees cannot be looked up.", problems)
     hours = await hours_by_user(db, users.values())
     return {
-        email: Person(user["_id"], email, user.get("name") or email, user_zone(user), hours[user["_id"]][0])
+        email: Person(
+            user["_id"],
+            email,
+            user.get("name") or email,
+            user_zone(user),
+            hours[user["_id"]][0],
+            user.get(VERSION_FIELD, 0),
+        )
         for email, user in users.items()
     }
 
@@ -136,36 +150,104 @@ def busy_status(event: EventDoc, email: str) -> BusyStatus | None:
     return BusyStatus.BUSY  # their own event, not a guest of it
 
 
+_BUSY_FIELDS = {"start_utc": 1, "end_utc": 1, "attendees.email": 1, "attendees.response_status": 1}
+
+
+def _raw_busy_status(document: dict, email: str) -> BusyStatus | None:
+    """`busy_status` for a projected event document (start, end and guests' answers only)."""
+    for guest in document.get("attendees", ()):
+        if guest.get("email") == email:
+            answer = guest.get("response_status")
+            if answer == "declined":
+                return None
+            return BusyStatus.TENTATIVE if answer == "tentative" else BusyStatus.BUSY
+    return BusyStatus.BUSY
+
+
+async def _timed_events(
+    db: Collections, scopes: list[str], start: dt.datetime, end: dt.datetime
+) -> tuple[list[dict], list[EventDoc]]:
+    """Timed events of these index scopes overlapping [start, end): one-offs (start, end and guests'
+    answers only) and occurrences of series (their overrides are among the one-offs).
+
+    The same events the calendar lists, in one pass over the index (the costly part on the embedded
+    server); only series are read in full, to expand them.
+    """
+    query = {
+        "time_keys": {"$in": timing.range_keys(scopes, start, end)},
+        "start_utc": {"$lt": end},
+        "end_utc": {"$gt": start},
+        "all_day": {"$ne": True},
+    }
+    singles: list[dict] = []
+    series_ids: list[str] = []
+    async for document in db.events.find(query, {**_BUSY_FIELDS, "is_series": 1}):
+        if document.get("is_series"):
+            series_ids.append(document["_id"])
+        else:
+            singles.append(document)
+    if not series_ids:
+        return singles, []
+    masters = [
+        EventDoc.from_mongo(document) async for document in db.events.find({"_id": {"$in": series_ids}})
+    ]
+    return singles, await series.expand_masters(db, masters, start, end, "UTC")
+
+
 async def busy_intervals(
     db: Collections, person: Person, start: dt.datetime, end: dt.datetime
 ) -> list[BusyInterval]:
-    """The person's meetings overlapping [start, end) (own calendars and invitations, every page)."""
-    busy: list[BusyInterval] = []
-    cursor: str | None = None
-    while True:
-        page, cursor = await events.list_events(
-            db,
-            person.user_id,
-            events.EventRange(start=start, end=end, cursor=cursor, limit=events.MAX_PAGE_SIZE),
-        )
-        for event in page:
-            if (status := busy_status(event, person.email)) is not None:
-                busy.append(BusyInterval(event.start_utc, event.end_utc, status))
-        if cursor is None:
-            return busy
+    """The person's timed meetings overlapping [start, end): their own calendars and invitations."""
+    calendar_ids = [
+        document["_id"] async for document in db.calendars.find({"owner_id": person.user_id}, {"_id": 1})
+    ]
+    singles, occurrences = await _timed_events(
+        db, [*calendar_ids, events.attendee_scope(person.email)], start, end
+    )
+    busy = [
+        BusyInterval(document["start_utc"], document["end_utc"], status)
+        for document in singles
+        if (status := _raw_busy_status(document, person.email)) is not None
+    ]
+    busy += [
+        BusyInterval(occurrence.start_utc, occurrence.end_utc, status)
+        for occurrence in occurrences
+        if (status := busy_status(occurrence, person.email)) is not None
+    ]
+    return sorted(busy, key=lambda item: (item.start, item.end))
+
+
+async def calendar_busy(
+    db: Collections, calendar_id: str, start: dt.datetime, end: dt.datetime
+) -> list[BusyInterval]:
+    """A shared calendar's timed events overlapping [start, end): each one makes it busy."""
+    singles, occurrences = await _timed_events(db, [calendar_id], start, end)
+    busy = [BusyInterval(document["start_utc"], document["end_utc"]) for document in singles]
+    busy += [BusyInterval(occurrence.start_utc, occurrence.end_utc) for occurrence in occurrences]
+    return sorted(busy, key=lambda item: (item.start, item.end))
+
+
+async def shared_calendars(
+    db: Collections, requester: UserDoc, calendar_ids: Sequence[str]
+) -> tuple[list[AccessibleCalendar], list[FieldProblem]]:
+    """The calendars asked for, each one the requester may at least see as free/busy."""
+    found: list[AccessibleCalendar] = []
+    problems: list[FieldProblem] = []
+    for index, calendar_id in enumerate(dict.fromkeys(calendar_ids)):
+        try:
+            found.append(await calendar_for(db, requester.id, calendar_id, "busy"))
+        except DomainError:
+            problems.append(
+                FieldProblem(f"calendars[{index}]", "No such calendar (or it is not shared with you).")
+            )
+    return found, problems
 
 
 async def busy_of_people(
     db: Collections, people: Sequence[Person], start: dt.datetime, end: dt.datetime
 ) -> list[list[BusyInterval]]:
-    """Busy time of each person, read a few calendars at a time."""
-    gate = asyncio.Semaphore(CONCURRENT_READS)
-
-    async def one(person: Person) -> list[BusyInterval]:
-        async with gate:
-            return await busy_intervals(db, person, start, end)
-
-    return list(await asyncio.gather(*(one(person) for person in people)))
+    """Busy time of each person: cached months, stale ones read from their calendars (busy_cache)."""
+    return await cached_busy(db, people, start, end, busy_intervals)
 
 
 # --- suggestions ------------------------------------------------------------------------------------
@@ -306,6 +388,8 @@ async def prepare_search(
             validated_participants(request, checked)
         except InvalidInputError as error:
             problems += _api_problems(error.errors, origins)
+    calendars, calendar_problems = await shared_calendars(db, requester, query.calendars)
+    problems += calendar_problems
     if problems or request is None:
         raise InvalidInputError("The search for a meeting time is invalid.", problems)
     start, end = request.busy_range()
@@ -314,6 +398,16 @@ async def prepare_search(
         dataclasses.replace(participant, busy=meetings)
         for participant, meetings in zip(participants, busy, strict=True)
     ]
+    for index, calendar in enumerate(calendars):
+        participants.append(
+            Participant(
+                id=f"calendar:{calendar.id}",
+                display_name=calendar.calendar.name,
+                busy=await calendar_busy(db, calendar.id, start, end),
+                kind=ParticipantKind.SHARED_CALENDAR,
+            )
+        )
+        origins.append(f"calendars[{index}]")
     return PreparedSearch(request, participants, origins)
 
 

@@ -5,18 +5,29 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 from sqlmodel import SQLModel
 
-from scheduler_app.backend.api.deps import CurrentSession, DbDep
+from scheduler_app.backend.api.deps import CurrentSession, DbDep, request_origin
 from scheduler_app.backend.api.ics_response import ICS_MEDIA_TYPE, ics_attachment
 from scheduler_app.backend.errors import FieldProblem, InvalidInputError, PayloadTooLargeError
-from scheduler_app.backend.events import calendar_files, calendars, ics
-from scheduler_app.backend.events.schemas import CalendarCreate, CalendarPublic, CalendarUpdate
+from scheduler_app.backend.events import calendar_files, calendars, ics, sharing
+from scheduler_app.backend.events.calendar_access import (
+    calendar_for,
+)
+from scheduler_app.backend.events.schemas import (
+    CalendarCreate,
+    CalendarPublic,
+    CalendarUpdate,
+    ShareCreate,
+    SharePublic,
+    ShareUpdate,
+)
 
 router = APIRouter(prefix="/calendars", tags=["calendars"])
 
 
 @router.get("", response_model=list[CalendarPublic])
 async def list_calendars(db: DbDep, signed_in: CurrentSession) -> list[CalendarPublic]:
-    return [CalendarPublic.of(item) for item in await calendars.list_calendars(db, signed_in.user.id)]
+    """Your calendars, then those shared with you (with your role on each)."""
+    return await calendars.calendar_listing(db, signed_in.user.id)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CalendarPublic)
@@ -30,14 +41,65 @@ async def create_calendar(
 
 @router.get("/{calendar_id}", response_model=CalendarPublic)
 async def get_calendar(calendar_id: str, db: DbDep, signed_in: CurrentSession) -> CalendarPublic:
-    return CalendarPublic.of(await calendars.get_calendar(db, signed_in.user.id, calendar_id))
+    [found] = await calendars.as_public(db, [await calendar_for(db, signed_in.user.id, calendar_id, "busy")])
+    return found
 
 
 @router.patch("/{calendar_id}", response_model=CalendarPublic)
 async def update_calendar(
     calendar_id: str, data: CalendarUpdate, db: DbDep, signed_in: CurrentSession
 ) -> CalendarPublic:
-    return CalendarPublic.of(await calendars.update_calendar(db, signed_in.user.id, calendar_id, data))
+    """Owners change name and colour; on a calendar shared with you, your own colour and visibility."""
+    changed = await calendars.update_calendar(db, signed_in.user.id, calendar_id, data)
+    [found] = await calendars.as_public(db, [changed])
+    return found
+
+
+@router.delete("/{calendar_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_calendar(
+    calendar_id: str, request: Request, db: DbDep, signed_in: CurrentSession
+) -> Response:
+    """Delete a calendar you created, with its events and shares (not your default calendar)."""
+    await calendars.delete_calendar(db, signed_in.user, calendar_id, request_origin(request))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/{calendar_id}/shares", response_model=list[SharePublic])
+async def list_shares(calendar_id: str, db: DbDep, signed_in: CurrentSession) -> list[SharePublic]:
+    """Who else can reach this calendar, and how (owners only)."""
+    return [SharePublic.of(share) for share in await sharing.list_shares(db, signed_in.user.id, calendar_id)]
+
+
+@router.post("/{calendar_id}/shares", status_code=status.HTTP_201_CREATED, response_model=SharePublic)
+async def share_calendar(
+    calendar_id: str, data: ShareCreate, request: Request, db: DbDep, signed_in: CurrentSession
+) -> SharePublic:
+    """Share with an app user as owner, editor, viewer or freebusy; sharing again changes the role."""
+    share = await sharing.share_calendar(
+        db, signed_in.user, calendar_id, data.email, data.role, request_origin(request)
+    )
+    return SharePublic.of(share)
+
+
+@router.put("/{calendar_id}/shares/{user_id}", response_model=SharePublic)
+async def change_share(
+    calendar_id: str, user_id: str, data: ShareUpdate, request: Request, db: DbDep, signed_in: CurrentSession
+) -> SharePublic:
+    """Change someone's role on the calendar."""
+    current = await sharing.share_of(db, signed_in.user.id, calendar_id, user_id)
+    share = await sharing.share_calendar(
+        db, signed_in.user, calendar_id, current.grantee_email, data.role, request_origin(request)
+    )
+    return SharePublic.of(share)
+
+
+@router.delete("/{calendar_id}/shares/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def remove_share(
+    calendar_id: str, user_id: str, request: Request, db: DbDep, signed_in: CurrentSession
+) -> Response:
+    """Stop sharing with someone; with your own id, remove a calendar shared with you from your list."""
+    await sharing.remove_share(db, signed_in.user, calendar_id, user_id, request_origin(request))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get(

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from reflex.config import get_config
 
-from scheduler_app.backend.api.deps import DbDep, SettingsDep
+from scheduler_app.backend.api.deps import DbDep, SettingsDep, request_origin
 from scheduler_app.backend.auth.service import create_session, end_session, redeem_login_ticket
 from scheduler_app.backend.errors import AuthenticationError
 
@@ -65,7 +65,7 @@ async def complete_sign_in(
 @router.get("/sign-out")
 async def sign_out(request: Request, db: DbDep, settings: SettingsDep) -> RedirectResponse:
     """End the session behind the cookie, clear the cookie, and go to the sign-in page."""
-    await end_session(db, request.cookies.get(settings.session_cookie_name))
+    await end_session(db, request.cookies.get(settings.session_cookie_name), origin=request_origin(request))
     response = RedirectResponse(frontend_url("/sign-in"), status_code=303)
     response.delete_cookie(settings.session_cookie_name, path="/", httponly=True, samesite="lax")
     return response
