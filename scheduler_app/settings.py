@@ -43,6 +43,14 @@ class Settings(BaseSettings):
     jitsi_base_url: str = Field(
         default="https://meet.jit.si", description="Jitsi server for meeting links (no account needed)."
     )
+    google_api_base_url: str = Field(
+        default="https://www.googleapis.com/calendar/v3/",
+        description="Google Calendar API endpoint (Google Meet links); tests point it at a fake.",
+    )
+    microsoft_graph_base_url: str = Field(
+        default="https://graph.microsoft.com/v1.0",
+        description="Microsoft Graph endpoint (Teams links); tests point it at a fake.",
+    )
     secret_key: str | None = Field(
         default=None,
         description=(

@@ -30,6 +30,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("calendar_id", ASCENDING), ("start_utc", ASCENDING)], name="by_calendar_start"),
         IndexModel([("attendees.rsvp_token", ASCENDING)], name="by_rsvp_token"),
         IndexModel([("recurring_event_id", ASCENDING)], name="overrides_by_series"),
+        IndexModel([("conference.remote_id", ASCENDING)], name="by_remote_meeting", sparse=True),
     ],
     "audit_log": [IndexModel([("at", ASCENDING)], name="by_time")],
     # Unused months fall out after a while; a missing month is simply computed again.

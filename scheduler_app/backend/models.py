@@ -140,6 +140,9 @@ class ConferenceDoc(SQLModel):
     provider: str
     url: str
     conference_id: str
+    # Google Meet / Teams: the event or meeting made at the provider, and whose account holds it.
+    remote_id: str | None = None
+    remote_user_id: str | None = None
 
 
 class EventDoc(Document):

@@ -169,9 +169,28 @@ def _video_call() -> rx.Component:
                 on_change=CalendarState.set_form_video_call,
             ),
             rx.icon("video", size=16),
-            " Add video call (Jitsi)",
+            " Add video call",
             html_for="event-video-call",
             class_name="inline-check",
+        ),
+        rx.cond(
+            CalendarState.form_video_call & (CalendarState.form_conference_url == ""),
+            rx.el.label(
+                "with ",
+                rx.el.select(
+                    rx.foreach(
+                        CalendarState.form_video_options,
+                        lambda option: rx.el.option(option["label"], value=option["value"]),
+                    ),
+                    id="event-video-provider",
+                    value=CalendarState.form_video_provider,
+                    on_change=CalendarState.set_form_video_provider,
+                    aria_label="Video call provider",
+                    class_name="native-select",
+                ),
+                html_for="event-video-provider",
+                class_name="inline-check",
+            ),
         ),
         rx.cond(
             CalendarState.form_video_call & (CalendarState.form_conference_url != ""),

@@ -29,6 +29,8 @@ from scheduler_app.backend.events.schemas import (
 )
 from scheduler_app.backend.events.series import SCOPES
 from scheduler_app.backend.events.timing import parse_instant, parse_zone
+from scheduler_app.backend.meetings.providers import PROVIDER_LABELS as VIDEO_PROVIDER_LABELS
+from scheduler_app.backend.meetings.providers import usable_meeting_providers
 from scheduler_app.backend.models import AttendeeDoc, EventDoc
 from scheduler_app.backend.observability import UI_ACTIONS
 from scheduler_app.backend.scheduling.store import get_working_hours
@@ -120,6 +122,9 @@ class CalendarState(SessionState):
     form_guest_email: str = ""
     form_guest_error: str = ""
     form_video_call: bool = False
+    form_video_provider: str = "jitsi"
+    # The providers this user can pick (Meet/Teams only with a connected account), as select options.
+    form_video_options: list[dict[str, str]] = [{"value": "jitsi", "label": "Jitsi"}]
     form_conference_url: str = ""
     # Read-only view: a guest, or someone who may only view the event's calendar.
     form_is_guest: bool = False
@@ -359,6 +364,7 @@ class CalendarState(SessionState):
         self.form_guest_email, self.form_guest_error = "", ""
         self.form_conference_url = values.get("conference_url", "")
         self.form_video_call = bool(self.form_conference_url)
+        self.form_video_provider = "jitsi"
         self.form_is_guest = bool(values.get("is_guest", False))
         self.form_can_respond = bool(values.get("can_respond", False))
         self.form_guests_can_modify = bool(values.get("guests_can_modify", False))
@@ -521,8 +527,22 @@ class CalendarState(SessionState):
         ]
 
     @rx.event
-    def set_form_video_call(self, wanted: bool) -> None:
+    async def set_form_video_call(self, wanted: bool) -> None:
+        """Ticking "Add video call" looks up which providers this user can use right now."""
         self.form_video_call = bool(wanted)
+        if not wanted or self.form_conference_url or not self._user_id:
+            return
+        try:
+            usable = await usable_meeting_providers(collections(), self._user_id)
+        except PyMongoError:
+            usable = ["jitsi"]
+        self.form_video_options = [{"value": name, "label": VIDEO_PROVIDER_LABELS[name]} for name in usable]
+        if self.form_video_provider not in usable:
+            self.form_video_provider = "jitsi"
+
+    @rx.event
+    def set_form_video_provider(self, provider: str) -> None:
+        self.form_video_provider = provider if provider in VIDEO_PROVIDER_LABELS else "jitsi"
 
     @rx.event
     async def respond(self, status: str) -> rx.event.EventSpec | None:
@@ -619,7 +639,7 @@ class CalendarState(SessionState):
             if self.show_repeat and self.form_start:
                 fields["recurrence"] = self._repeat_lines(zone)
             if self.form_video_call and not self.form_conference_url:
-                fields["conference"] = {"provider": "jitsi"}
+                fields["conference"] = {"provider": self.form_video_provider}
             elif not self.form_video_call and self.form_conference_url:
                 fields["conference"] = None
             if self.form_event_id:

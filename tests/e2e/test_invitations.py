@@ -37,8 +37,8 @@ async def test_invite_a_user_and_an_outsider_who_both_answer(
     await expect(
         dialog.get_by_role("list", name="Guests").get_by_text("partner@outside.example")
     ).to_be_visible()
-    await dialog.get_by_label("Add video call (Jitsi)").click()
-    await expect(dialog.get_by_label("Add video call (Jitsi)")).to_be_checked()
+    await dialog.get_by_label("Add video call", exact=True).click()
+    await expect(dialog.get_by_label("Add video call", exact=True)).to_be_checked()
     await dialog.get_by_role("button", name="Save").click()
     await expect(dialog).to_be_hidden()
 

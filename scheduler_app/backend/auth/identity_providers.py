@@ -23,6 +23,9 @@ TENANT_PLACEHOLDER = "{tenantid}"
 # The tenant of personal Microsoft accounts, whose e-mail addresses Microsoft has verified.
 MICROSOFT_CONSUMERS_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad"
 PROVIDER_KEYS = ("google", "microsoft", "oidc")
+# Asked at sign-in so that meeting links (and later calendar sync) can act for the user.
+GOOGLE_CALENDAR_EVENTS_SCOPE = "https://www.googleapis.com/auth/calendar.events"
+MICROSOFT_ONLINE_MEETINGS_SCOPE = "OnlineMeetings.ReadWrite"
 
 METADATA_TTL = 3600.0
 # A token with an unknown key id may make us re-fetch the key set, but not more often than this.
@@ -88,7 +91,7 @@ def configured_providers(settings: Settings) -> list[IdentityProvider]:
                 client_id=settings.google_client_id,
                 client_secret=settings.google_client_secret,
                 issuer=GOOGLE_ISSUER,
-                scope="openid email profile",
+                scope=f"openid email profile {GOOGLE_CALENDAR_EVENTS_SCOPE}",
                 authorize_params=(("access_type", "offline"), ("include_granted_scopes", "true")),
                 issuer_aliases=("accounts.google.com",),
             )
@@ -102,7 +105,7 @@ def configured_providers(settings: Settings) -> list[IdentityProvider]:
                 client_id=settings.microsoft_client_id,
                 client_secret=settings.microsoft_client_secret,
                 issuer=f"{MICROSOFT_AUTHORITY}/{tenant}/v2.0",
-                scope="openid email profile offline_access",
+                scope=f"openid email profile offline_access {MICROSOFT_ONLINE_MEETINGS_SCOPE}",
                 multi_tenant=tenant in {"common", "organizations", "consumers"},
             )
         )

@@ -40,11 +40,10 @@ from scheduler_app.backend.errors import ConflictError, FieldProblem, InvalidInp
 from scheduler_app.backend.events import timing
 from scheduler_app.backend.events.calendars import ensure_default_calendar, list_calendars
 from scheduler_app.backend.events.service import placement_fields
-from scheduler_app.backend.meetings.providers import meeting_provider
+from scheduler_app.backend.meetings.providers import MeetingDetails, meeting_provider
 from scheduler_app.backend.models import AttendeeDoc, ConferenceDoc, EventDoc, new_id, utc_now
 from scheduler_app.backend.scheduling.busy_cache import busy_changed, busy_changed_for
 from scheduler_app.backend.scheduling.store import hours_by_user
-from scheduler_app.settings import get_settings
 
 BLOCK = dt.timedelta(minutes=5)
 MAX_SLOT_RANGE = dt.timedelta(days=42)
@@ -401,9 +400,8 @@ async def book(
     booking_id = new_id()
     conference = None
     if event_type.video_call:
-        conference = await meeting_provider("jitsi", get_settings().jitsi_base_url).create_meeting(
-            event_type.title
-        )
+        provider = await meeting_provider(db, event_type.owner_id, "jitsi")
+        conference = await provider.create_meeting(MeetingDetails(event_type.title, slot.start, slot.end))
     draft = BookingDoc(
         id=booking_id,
         event_type_id=event_type.id,

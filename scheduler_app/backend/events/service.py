@@ -35,10 +35,9 @@ from scheduler_app.backend.events.attendees import invitation_list
 from scheduler_app.backend.events.calendar_access import CalendarRole, accessible_calendars, calendar_for
 from scheduler_app.backend.events.calendars import list_calendars
 from scheduler_app.backend.events.schemas import AttendeeIn, EventCreate, EventPublic, EventTime, EventUpdate
-from scheduler_app.backend.meetings.providers import meeting_provider
+from scheduler_app.backend.meetings.providers import MeetingDetails, meeting_provider, release_meeting
 from scheduler_app.backend.models import AttendeeDoc, ConferenceDoc, EventDoc, new_id, utc_now
 from scheduler_app.backend.scheduling.busy_cache import busy_changed
-from scheduler_app.settings import get_settings
 
 DEFAULT_PAGE_SIZE = 250
 MAX_PAGE_SIZE = 2_500
@@ -126,9 +125,12 @@ async def create_event(db: Collections, user_id: str, data: EventCreate, default
     organizer = await db.users.find_one({"_id": user_id}, {"email": 1, "name": 1}) or {}
     when = resolve_timing(data.start, data.end, default_zone)
     attendees = invitation_list(data.attendees, organizer.get("email", ""), [])
-    conference = await _new_conference(data.conference.provider, data.title) if data.conference else None
+    event_id = data.id or new_id()
+    conference = None
+    if data.conference:
+        conference = await _new_conference(db, user_id, data.conference.provider, data.title, when, event_id)
     event = EventDoc(
-        id=data.id or new_id(),
+        id=event_id,
         calendar_id=calendar.id,
         owner_id=calendar.owner_id,
         title=data.title,
@@ -143,13 +145,30 @@ async def create_event(db: Collections, user_id: str, data: EventCreate, default
         guests_can_see_other_guests=data.guests_can_see_other_guests,
         **placement_fields(calendar.id, when, attendees, data.recurrence),
     )
-    await db.events.insert_one(event.to_mongo())
+    try:
+        await db.events.insert_one(event.to_mongo())
+    except BaseException:
+        await release_meeting(db, conference)  # not stored: the provider-side meeting must not stay
+        raise
     await busy_changed(db, [event])
     return event
 
 
-async def _new_conference(provider: str, title: str) -> ConferenceDoc:
-    return await meeting_provider(provider, get_settings().jitsi_base_url).create_meeting(title)
+async def _new_conference(
+    db: Collections, user_id: str, provider: str, title: str, when: timing.EventTiming, event_id: str
+) -> ConferenceDoc:
+    """A meeting link made before anything is written, so a provider failure saves nothing."""
+    details = MeetingDetails(
+        title=title,
+        start_utc=when.start_utc,
+        end_utc=when.end_utc,
+        time_zone=when.time_zone,
+        all_day=when.all_day,
+        start_date=when.start_date,
+        end_date=when.end_date,
+        event_id=event_id,
+    )
+    return await (await meeting_provider(db, user_id, provider)).create_meeting(details)
 
 
 async def get_event(db: Collections, user_id: str, event_id: str) -> EventDoc:
@@ -203,8 +222,10 @@ async def update_event(
             try:
                 await db.events.insert_one(override.to_mongo())
             except DuplicateKeyError:
+                await _release_new_call(db, current, override)
                 continue  # changed at the same moment elsewhere: apply on top of that override
             await busy_changed(db, [current, override])
+            await _release_new_call(db, override, current)
             return override
         document = await db.events.find_one_and_update(
             {"_id": current.id, "etag": current.etag},
@@ -214,10 +235,21 @@ async def update_event(
         if document is not None:
             updated = EventDoc.from_mongo(document)
             await busy_changed(db, [current, updated])
+            await _release_new_call(db, updated, current)
             return updated
+        if changes.get("conference"):  # lost the race: the link made for this attempt is not stored
+            await _release_new_call(db, current, EventDoc.model_validate({**current.model_dump(), **changes}))
         if if_match is not None:
             raise PreconditionFailedError()  # someone else wrote in between
     raise PreconditionFailedError("The event keeps changing; reload and retry.")
+
+
+async def _release_new_call(db: Collections, kept: EventDoc, dropped: EventDoc) -> None:
+    """Remove `dropped`'s provider-side meeting when `kept` (what is stored now) does not use it."""
+    if dropped.conference is None:
+        return
+    if kept.conference is None or kept.conference.remote_id != dropped.conference.remote_id:
+        await release_meeting(db, dropped.conference)
 
 
 ORGANIZER_ONLY_FIELDS = frozenset(
@@ -403,7 +435,10 @@ async def _changes(db: Collections, user_id: str, current: EventDoc, data: Event
         if data.conference is None:
             changes["conference"] = None
         elif current.conference is None or current.conference.provider != data.conference.provider:
-            conference = await _new_conference(data.conference.provider, data.title or current.title)
+            when = resolve_timing(data.start or public.start, data.end or public.end, current.time_zone)
+            conference = await _new_conference(
+                db, user_id, data.conference.provider, data.title or current.title, when, current.id
+            )
             changes["conference"] = conference.model_dump(mode="python")
     lines = (
         data.recurrence
@@ -468,6 +503,7 @@ async def delete_event(
         target_id=event_id,
         details={"calendar_id": event.calendar_id, "scope": scope if event.recurring_event_id else "event"},
     )
+    await release_meeting(db, event.conference)
 
 
 async def _delete_occurrences(
