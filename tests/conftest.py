@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import uuid
@@ -26,35 +27,45 @@ def quiet_logs() -> None:
     configure_logging("WARNING", json_logs=True)
 
 
+@contextlib.contextmanager
+def test_setting(name: str, value: str) -> Iterator[None]:
+    """One setting for the whole run: in the environment too, so it survives `get_settings.cache_clear()`
+    (the browser tests' app harness re-reads the settings) and reaches the app the harness starts."""
+    variable = name.upper()
+    previous_env, previous = os.environ.get(variable), getattr(get_settings(), name)
+    os.environ[variable] = value
+    setattr(get_settings(), name, value)
+    try:
+        yield
+    finally:
+        if previous_env is None:
+            os.environ.pop(variable, None)
+        else:
+            os.environ[variable] = previous_env
+        setattr(get_settings(), name, previous)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def mail_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MailServer]:
     """Every mail the app sends during the tests goes to this real SMTP server."""
     server = MailServer(tmp_path_factory.mktemp("smtp"))
     server.start()
-    settings = get_settings()
-    previous = settings.smtp_url
-    settings.smtp_url = server.url
-    try:
-        yield server
-    finally:
-        settings.smtp_url = previous
-        server.stop()
+    with test_setting("smtp_url", server.url):
+        try:
+            yield server
+        finally:
+            server.stop()
 
 
 @pytest.fixture(scope="session", autouse=True)
 def generated_secret(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """A secret key made for this test run (never one from the repository)."""
-    settings = get_settings()
-    previous = settings.secret_key
-    settings.secret_key = secrets.token_urlsafe(48)
     master_secret.cache_clear()
     derive_key.cache_clear()
-    try:
+    with test_setting("secret_key", secrets.token_urlsafe(48)):
         yield
-    finally:
-        settings.secret_key = previous
-        master_secret.cache_clear()
-        derive_key.cache_clear()
+    master_secret.cache_clear()
+    derive_key.cache_clear()
 
 
 @pytest.fixture(scope="session")
