@@ -124,7 +124,9 @@ def _guests_editor() -> rx.Component:
             role="list",
             aria_label="Guests",
         ),
-        rx.cond(CalendarState.form_guests.length() > 0, _guest_permissions()),
+        rx.cond(
+            (CalendarState.form_guests.length() > 0) & ~CalendarState.form_guest_editor, _guest_permissions()
+        ),
         width="100%",
         spacing="2",
     )
@@ -521,17 +523,20 @@ def event_dialog() -> rx.Component:
                                 _error("time_zone"),
                             ),
                         ),
-                        labelled(
-                            "Calendar",
-                            "event-calendar",
-                            rx.el.select(
-                                rx.foreach(CalendarState.writable_calendars, _calendar_option),
-                                id="event-calendar",
-                                name="calendar_id",
-                                default_value=CalendarState.form_calendar_id,
-                                class_name="native-select",
+                        rx.cond(
+                            ~CalendarState.form_guest_editor,
+                            labelled(
+                                "Calendar",
+                                "event-calendar",
+                                rx.el.select(
+                                    rx.foreach(CalendarState.writable_calendars, _calendar_option),
+                                    id="event-calendar",
+                                    name="calendar_id",
+                                    default_value=CalendarState.form_calendar_id,
+                                    class_name="native-select",
+                                ),
+                                _error("calendar_id"),
                             ),
-                            _error("calendar_id"),
                         ),
                         labelled(
                             "Location",
@@ -590,7 +595,7 @@ def event_dialog() -> rx.Component:
                         ),
                         rx.hstack(
                             rx.cond(
-                                CalendarState.editing,
+                                CalendarState.may_delete,
                                 rx.button(
                                     rx.icon("trash-2", size=14),
                                     "Delete",

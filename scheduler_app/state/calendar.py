@@ -129,6 +129,8 @@ class CalendarState(SessionState):
     # Read-only view: a guest, or someone who may only view the event's calendar.
     form_is_guest: bool = False
     form_can_respond: bool = False
+    # A guest the organiser lets modify the event: the form, without the organiser's own choices.
+    form_guest_editor: bool = False
     form_guests_can_modify: bool = False
     form_guests_can_invite_others: bool = True
     form_guests_can_see_other_guests: bool = True
@@ -173,8 +175,12 @@ class CalendarState(SessionState):
 
     @rx.var
     def show_repeat(self) -> bool:
-        """Repetition is chosen for a new or single event, or for all events of a series."""
-        return not self.form_is_occurrence or self.form_scope == "all"
+        """Repetition is chosen for a new or single event, or for all events of a series (organisers only)."""
+        return not self.form_guest_editor and (not self.form_is_occurrence or self.form_scope == "all")
+
+    @rx.var
+    def may_delete(self) -> bool:
+        return self.form_event_id != "" and not self.form_guest_editor
 
     @rx.var
     def form_heading(self) -> str:
@@ -366,6 +372,7 @@ class CalendarState(SessionState):
         self.form_video_call = bool(self.form_conference_url)
         self.form_video_provider = "jitsi"
         self.form_is_guest = bool(values.get("is_guest", False))
+        self.form_guest_editor = bool(values.get("guest_editor", False))
         self.form_can_respond = bool(values.get("can_respond", False))
         self.form_guests_can_modify = bool(values.get("guests_can_modify", False))
         self.form_guests_can_invite_others = bool(values.get("guests_can_invite_others", True))
@@ -423,6 +430,7 @@ class CalendarState(SessionState):
             return rx.toast.error(DATABASE_DOWN)
         public = EventPublic.of(event)
         mine = next((guest for guest in event.attendees if guest.email == self.user_email), None)
+        guest_edits = mine is not None and event.guests_can_modify and not self._may_write(event.calendar_id)
         lines: list[str] = []
         if event.recurring_event_id:
             master = await collections().events.find_one({"_id": event.recurring_event_id}, {"recurrence": 1})
@@ -439,7 +447,8 @@ class CalendarState(SessionState):
             etag=event.etag,
             guests=[_guest_row(guest, frontend_url("")) for guest in event.attendees],
             conference_url=event.conference.url if event.conference else "",
-            is_guest=not self._may_write(event.calendar_id),
+            is_guest=not self._may_write(event.calendar_id) and not guest_edits,
+            guest_editor=guest_edits,
             can_respond=mine is not None,
             guests_can_modify=event.guests_can_modify,
             guests_can_invite_others=event.guests_can_invite_others,
@@ -630,6 +639,9 @@ class CalendarState(SessionState):
             "calendar_id": str(form_data.get("calendar_id", "")) or None,
             **{name: bool(form_data.get(name)) for name in GUEST_PERMISSIONS},
         }
+        if self.form_guest_editor:  # the calendar and the guests' permissions stay the organiser's
+            for name in ("calendar_id", *GUEST_PERMISSIONS):
+                fields.pop(name)
         db = collections()
         try:
             start, end = form_to_times(self.form_start, self.form_end, self.form_all_day, zone)
