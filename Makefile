@@ -60,6 +60,8 @@ bench: setup
 	$(VENV)/bin/python -m bench.week_view_render
 	$(VENV)/bin/python -m bench.recurrence_expansion
 	$(VENV)/bin/python -m bench.availability_engine
+	$(VENV)/bin/python -m bench.scheduling_service
+	$(VENV)/bin/python -m bench.permission_check
 
 clean:
 	rm -rf .web .states
