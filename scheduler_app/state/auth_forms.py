@@ -89,6 +89,7 @@ class SignUpState(AuthFormState):
                 str(form_data.get("email", "")),
                 str(form_data.get("name", "")),
                 str(form_data.get("password", "")),
+                origin=client_origin(self),
             )
             await start_working_week(db, user.id, self.browser_time_zone or None)
             ticket = await issue_login_ticket(db, user.id, "/")

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from scheduler_app.backend.audit import RequestOrigin
+from scheduler_app.backend.audit import RequestOrigin, list_audit
 from scheduler_app.backend.auth import admin
 from scheduler_app.backend.auth import service as auth
 from scheduler_app.backend.db import INDEXES, Collections, Database
@@ -268,3 +268,12 @@ async def test_disabling_an_account_ends_its_sessions_at_once(db):
     assert await db.sessions.count_documents({"user_id": user.id}) == 0
     with pytest.raises(AuthenticationError):
         await auth.resolve_session(db, token, TTL)
+
+
+async def test_sign_up_is_audited_with_where_it_came_from(db) -> None:
+    origin = RequestOrigin("10.1.2.3", "Firefox")
+    user = await auth.sign_up(db, unique_email("audited"), "Audrey", "a long enough password", origin=origin)
+    entries = await list_audit(db, action="auth.sign_up", limit=500)
+    [entry] = [entry for entry in entries if entry.actor_id == user.id]
+    assert entry.ip == "10.1.2.3" and entry.user_agent == "Firefox"
+    assert entry.details == {"method": "password", "role": user.role}  # never the password itself

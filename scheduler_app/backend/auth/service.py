@@ -65,9 +65,15 @@ def validate_password(password: str) -> str:
 
 
 async def sign_up(
-    db: Collections, email: str, name: str, password: str, time_zone: str | None = None
+    db: Collections,
+    email: str,
+    name: str,
+    password: str,
+    time_zone: str | None = None,
+    *,
+    origin: RequestOrigin | None = None,
 ) -> UserDoc:
-    """Create an account with its default calendar."""
+    """Create an account with its default calendar (audited: who signed up, from where)."""
     problems: list[FieldProblem] = []
     try:
         email = normalize_email(email)
@@ -94,6 +100,16 @@ async def sign_up(
     except DuplicateKeyError:
         raise ConflictError("An account with this e-mail already exists. Sign in instead.") from None
     await ensure_default_calendar(db, user.id, name)
+    await record_audit(
+        db,
+        "auth.sign_up",
+        actor_id=user.id,
+        actor_email=user.email,
+        target_type="user",
+        target_id=user.id,
+        origin=origin,
+        details={"method": "password", "role": user.role},
+    )
     return user
 
 
