@@ -1,10 +1,13 @@
-"""A local stand-in for Microsoft Graph v1.0 (`/me/onlineMeetings`, `/me/events`); there is no emulator.
+"""A local stand-in for Microsoft Graph v1.0 (`/me/events`, `/me/onlineMeetings`); there is no emulator.
 
 It follows Graph's documented semantics closely enough for the real msgraph-sdk to talk to it: bearer
-tokens (401 `InvalidAuthenticationToken` for unknown or expired ones, 403 `Forbidden` without the needed
-permission), OData error bodies, `onlineMeeting` resources with `joinWebUrl`, `id` and join settings,
-404 `NotFound` for unknown ids, and calendar events (`isOnlineMeeting` gives `onlineMeeting.joinUrl`)
-paged with `@odata.nextLink`, for calendar sync later.
+tokens (401 `InvalidAuthenticationToken` for unknown or expired ones, 403 without the needed permission),
+OData error bodies, 404 for unknown ids, and calendar events paged with `@odata.nextLink`. An event
+created with `isOnlineMeeting` and `onlineMeetingProvider: teamsForBusiness` gets `onlineMeeting.joinUrl`
+for a work or school account; for a personal account (`add_user(..., personal=True)`) Graph makes no
+Teams meeting and the field stays empty. `join_url_delay_reads` makes the URL appear only after that many
+reads of the event, as Graph sometimes fills it a moment late. `transactionId` makes a repeated create
+answer the first event, and `$select` trims what a read returns.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from fastapi.responses import JSONResponse, Response
 
 MEETING_SCOPES = frozenset({"onlinemeetings.readwrite"})
 CALENDAR_SCOPES = frozenset({"calendars.readwrite"})
+READ_CALENDAR_SCOPES = frozenset({"calendars.read"})
 PAGE_SIZE_DEFAULT = 10
 TENANT_ID = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 
@@ -32,6 +36,7 @@ class FakeGraphUser:
     user_id: str
     email: str
     scopes: frozenset[str]
+    personal: bool = False
     meetings: dict[str, dict[str, Any]] = field(default_factory=dict)
     events: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -57,6 +62,37 @@ def _join_url() -> str:
     return f"https://teams.microsoft.com/l/meetup-join/{thread}/0?context=%7b%22Tid%22%3a%22{TENANT_ID}%22%7d"
 
 
+def _public(event: dict[str, Any]) -> dict[str, Any]:
+    """An event as Graph shows it: without the fake's bookkeeping fields (those start with "_")."""
+    return {key: value for key, value in event.items() if not key.startswith("_")}
+
+
+def _maybe_fill_join_url(event: dict[str, Any]) -> None:
+    """Give a pending Teams meeting its join URL once its delay (in reads) has run out."""
+    if event.get("_pendingJoinUrl") and event.get("_readsUntilJoinUrl", 0) <= 0:
+        url = event.pop("_pendingJoinUrl")
+        event["onlineMeeting"] = {"joinUrl": url, "conferenceId": str(secrets.randbelow(10**9)).zfill(9)}
+
+
+def _invalid_event(body: dict[str, Any]) -> str:
+    """Graph's checks on a new event's times: dateTimeTimeZone shapes, all-day events at midnight."""
+    for name in ("start", "end"):
+        value = body.get(name)
+        if not isinstance(value, dict) or not value.get("dateTime") or not value.get("timeZone"):
+            return f"The '{name}' property must be a dateTimeTimeZone with dateTime and timeZone."
+        try:
+            dt.datetime.fromisoformat(value["dateTime"])
+        except ValueError:
+            return f"Cannot convert the literal '{value['dateTime']}' to the expected type 'Edm.DateTime'."
+    if body.get("isAllDay"):
+        for name in ("start", "end"):
+            if dt.datetime.fromisoformat(body[name]["dateTime"]).time() != dt.time():
+                return "Start and end must be at midnight for all-day events."
+        if body["start"]["timeZone"] != body["end"]["timeZone"]:
+            return "Start and end must be in the same time zone for all-day events."
+    return ""
+
+
 class FakeMicrosoftGraph:
     """The fake's state and switches; `app` is the ASGI app to serve with ThreadedServer."""
 
@@ -67,18 +103,22 @@ class FakeMicrosoftGraph:
         self.fail_status = 0
         self.fail_next = 0
         self.requests: list[tuple[str, str]] = []
+        self.join_url_delay_reads = 0
         self._lock = threading.Lock()
         self.app = self._build()
 
     # --- test controls ----------------------------------------------------------------------------
 
-    def add_user(self, email: str, scopes: frozenset[str] = MEETING_SCOPES | CALENDAR_SCOPES) -> str:
-        """A Microsoft user and a valid access token for them."""
+    def add_user(
+        self, email: str, scopes: frozenset[str] = CALENDAR_SCOPES, *, personal: bool = False
+    ) -> str:
+        """A Microsoft user (work or school, or a personal account) and a valid access token for them."""
         user = next((u for u in self.users.values() if u.email == email), None)
         if user is None:
             user = FakeGraphUser(str(uuid.uuid4()), email, scopes)
             self.users[user.user_id] = user
         user.scopes = frozenset(scope.lower() for scope in scopes)
+        user.personal = personal
         token = "eyJ0eXAi." + secrets.token_urlsafe(32)
         self.tokens[token] = user.user_id
         return token
@@ -91,6 +131,10 @@ class FakeMicrosoftGraph:
 
     def meetings_of(self, email: str) -> list[dict[str, Any]]:
         return [m for u in self.users.values() if u.email == email for m in u.meetings.values()]
+
+    def events_of(self, email: str) -> list[dict[str, Any]]:
+        """The user's calendar events as stored (with internal bookkeeping fields removed)."""
+        return [_public(e) for u in self.users.values() if u.email == email for e in u.events.values()]
 
     # --- the API ----------------------------------------------------------------------------------
 
@@ -169,13 +213,50 @@ class FakeMicrosoftGraph:
             if not allowed(user, CALENDAR_SCOPES):
                 return _error(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
             body = await request.json()
+            problem = _invalid_event(body)
+            if problem:
+                return _error(400, "ErrorInvalidRequest", problem)
+            transaction = body.get("transactionId")
+            repeated = next(
+                (e for e in user.events.values() if transaction and e.get("transactionId") == transaction),
+                None,
+            )
+            if repeated is not None:
+                return JSONResponse(_public(repeated), status_code=201)
             event_id = f"AAMk{secrets.token_urlsafe(40)}"
-            event = {**body, "id": event_id, "changeKey": secrets.token_urlsafe(12)}
-            if body.get("isOnlineMeeting"):
-                event["onlineMeeting"] = {"joinUrl": _join_url()}
-                event.setdefault("onlineMeetingProvider", "teamsForBusiness")
+            event = {
+                **body,
+                "id": event_id,
+                "changeKey": secrets.token_urlsafe(12),
+                "isOnlineMeeting": bool(body.get("isOnlineMeeting")),
+                "onlineMeetingProvider": body.get("onlineMeetingProvider") or "unknown",
+                "onlineMeeting": None,
+            }
+            # Teams meetings exist for work or school accounts only; a personal account gets none.
+            teams = event["isOnlineMeeting"] and event["onlineMeetingProvider"] == "teamsForBusiness"
+            if teams and not user.personal:
+                event["_pendingJoinUrl"] = _join_url()
+                event["_readsUntilJoinUrl"] = self.join_url_delay_reads
+                _maybe_fill_join_url(event)
             user.events[event_id] = event
-            return JSONResponse(event, status_code=201)
+            return JSONResponse(_public(event), status_code=201)
+
+        @app.get("/v1.0/me/events/{event_id}")
+        async def get_event(request: Request, event_id: str) -> Response:
+            user: FakeGraphUser = request.state.user
+            if not allowed(user, CALENDAR_SCOPES | READ_CALENDAR_SCOPES):
+                return _error(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
+            event = user.events.get(event_id)
+            if event is None:
+                return _error(404, "ErrorItemNotFound", "The specified object was not found in the store.")
+            event["_readsUntilJoinUrl"] = event.get("_readsUntilJoinUrl", 0) - 1
+            _maybe_fill_join_url(event)
+            answer = _public(event)
+            select = request.query_params.get("$select")
+            if select:
+                fields = {name.strip() for name in select.split(",")} | {"id"}
+                answer = {key: value for key, value in answer.items() if key in fields}
+            return JSONResponse(answer)
 
         @app.get("/v1.0/me/events")
         async def list_events(request: Request) -> Response:
@@ -184,7 +265,7 @@ class FakeMicrosoftGraph:
                 return _error(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
             skip = int(request.query_params.get("$skip", "0"))
             top = int(request.query_params.get("$top", PAGE_SIZE_DEFAULT))
-            items = list(user.events.values())
+            items = [_public(event) for event in user.events.values()]
             answer: dict[str, Any] = {"value": items[skip : skip + top]}
             if skip + top < len(items):
                 answer["@odata.nextLink"] = f"{request.base_url}v1.0/me/events?$top={top}&$skip={skip + top}"

@@ -12,11 +12,11 @@ import pytest
 
 from scheduler_app.backend.auth.identity_providers import (
     GOOGLE_CALENDAR_EVENTS_SCOPE,
-    MICROSOFT_ONLINE_MEETINGS_SCOPE,
+    MICROSOFT_CALENDARS_SCOPE,
 )
 from scheduler_app.backend.auth.provider_tokens import ProviderTokens, sealed_fields
 from scheduler_app.backend.db import Collections
-from scheduler_app.backend.meetings import google_meet
+from scheduler_app.backend.meetings import google_meet, microsoft_teams
 from scheduler_app.backend.meetings.providers import usable_meeting_providers
 from scheduler_app.backend.models import IdentityDoc, utc_now
 from scheduler_app.settings import get_settings
@@ -33,7 +33,7 @@ from tests.servers import ThreadedServer
 pytestmark = pytest.mark.integration
 
 GOOGLE_GRANT = f"openid email profile {GOOGLE_CALENDAR_EVENTS_SCOPE}"
-MICROSOFT_GRANT = f"openid email profile offline_access {MICROSOFT_ONLINE_MEETINGS_SCOPE}"
+MICROSOFT_GRANT = f"openid email profile offline_access {MICROSOFT_CALENDARS_SCOPE}"
 WINDOW = {"start": "2026-03-02T00:00:00Z", "end": "2026-03-03T00:00:00Z"}
 
 
@@ -66,8 +66,10 @@ def fakes(served_fakes: Fakes, monkeypatch: pytest.MonkeyPatch) -> Fakes:
     }.items():
         monkeypatch.setattr(settings, name, value)
     monkeypatch.setattr(google_meet, "POLL_INTERVAL_SECONDS", 0.05)
+    monkeypatch.setattr(microsoft_teams, "POLL_INTERVAL_SECONDS", 0.05)
     for fake in (served_fakes.google, served_fakes.graph):
         fake.fail_next = 0
+    served_fakes.graph.join_url_delay_reads = 0
     served_fakes.google.pending_reads = 1
     served_fakes.google.conference_failure = False
     return served_fakes
@@ -228,7 +230,7 @@ async def test_a_request_that_stays_pending_gives_up_with_503(sign_in, db, fakes
 # --- Microsoft Teams -----------------------------------------------------------------------------------
 
 
-async def test_a_teams_link_comes_from_graph_and_goes_when_the_event_does(sign_in, db, fakes):
+async def test_a_teams_link_comes_from_a_graph_calendar_event_that_goes_when_ours_does(sign_in, db, fakes):
     client = await sign_in()
     await connect(db, client, "microsoft", fakes.graph.add_user(client.email), MICROSOFT_GRANT)
     assert await usable_meeting_providers(db, client.user_id) == ["jitsi", "microsoft_teams"]
@@ -236,15 +238,98 @@ async def test_a_teams_link_comes_from_graph_and_goes_when_the_event_does(sign_i
     response = with_call(client, "microsoft_teams", "Sprint review")
     assert response.status_code == 201, response.text
     event = response.json()
-    [meeting] = fakes.graph.meetings_of(client.email)
-    assert event["conference"] == {"provider": "microsoft_teams", "url": meeting["joinWebUrl"]}
-    assert meeting["subject"] == "Sprint review"
-    assert dt.datetime.fromisoformat(meeting["startDateTime"]) == dt.datetime(2026, 3, 2, 8, tzinfo=dt.UTC)
+    [carrier] = fakes.graph.events_of(client.email)
+    assert carrier["isOnlineMeeting"] is True and carrier["onlineMeetingProvider"] == "teamsForBusiness"
+    url = carrier["onlineMeeting"]["joinUrl"]
+    assert url.startswith("https://teams.microsoft.com/l/meetup-join/")
+    assert event["conference"] == {"provider": "microsoft_teams", "url": url}
+    assert carrier["subject"] == "Sprint review"
+    assert carrier["start"] == {"dateTime": "2026-03-02T08:00:00", "timeZone": "UTC"}  # 09:00 Berlin
+    assert carrier["end"] == {"dateTime": "2026-03-02T09:00:00", "timeZone": "UTC"}
+    assert carrier["isAllDay"] is False and "attendees" not in carrier  # Outlook invites nobody
+    assert fakes.graph.meetings_of(client.email) == []  # no /me/onlineMeetings (not for personal accounts)
     exported = client.get(f"/api/v1/events/{event['id']}/export.ics").text.replace("\r\n ", "")
-    assert meeting["joinWebUrl"] in exported
+    assert url in exported
 
     assert client.delete(f"/api/v1/events/{event['id']}").status_code == 204
-    assert fakes.graph.meetings_of(client.email) == []
+    assert fakes.graph.events_of(client.email) == []
+
+
+async def test_removing_the_teams_call_deletes_its_graph_event_and_an_all_day_one_keeps_its_dates(
+    sign_in, db, fakes
+):
+    client = await sign_in()
+    await connect(db, client, "microsoft", fakes.graph.add_user(client.email), MICROSOFT_GRANT)
+    created = client.post(
+        "/api/v1/events",
+        json={
+            "title": "Offsite",
+            "start": {"date": "2026-03-02"},
+            "end": {"date": "2026-03-04"},
+            "conference": {"provider": "microsoft_teams"},
+        },
+    )
+    assert created.status_code == 201, created.text
+    [carrier] = fakes.graph.events_of(client.email)
+    assert carrier["isAllDay"] is True
+    assert (carrier["start"]["dateTime"], carrier["end"]["dateTime"]) == (
+        "2026-03-02T00:00:00",
+        "2026-03-04T00:00:00",
+    )
+
+    patched = client.patch(f"/api/v1/events/{created.json()['id']}", json={"conference": None})
+    assert patched.status_code == 200 and patched.json()["conference"] is None
+    assert fakes.graph.events_of(client.email) == []
+    assert client.get(f"/api/v1/events/{created.json()['id']}").status_code == 200  # ours stays
+
+
+async def test_a_join_url_graph_fills_late_is_read_again(sign_in, db, fakes):
+    client = await sign_in()
+    await connect(db, client, "microsoft", fakes.graph.add_user(client.email), MICROSOFT_GRANT)
+    fakes.graph.join_url_delay_reads = 2
+    fakes.graph.requests.clear()
+
+    response = with_call(client, "microsoft_teams")
+    assert response.status_code == 201, response.text
+    [carrier] = fakes.graph.events_of(client.email)
+    assert response.json()["conference"]["url"] == carrier["onlineMeeting"]["joinUrl"]
+    reads = [r for r in fakes.graph.requests if r == ("GET", f"/v1.0/me/events/{carrier['id']}")]
+    assert len(reads) == 2
+
+
+async def test_a_personal_microsoft_account_is_told_teams_needs_a_work_account(sign_in, db, fakes):
+    client = await sign_in()
+    token = fakes.graph.add_user(client.email, personal=True)
+    await connect(db, client, "microsoft", token, MICROSOFT_GRANT)
+    fakes.graph.requests.clear()
+
+    body = assert_problem(with_call(client, "microsoft_teams"), 422, "conference.provider")
+    assert body["detail"] == "Teams meetings need a work or school Microsoft account; use Jitsi."
+    assert event_count(client) == 0
+    assert fakes.graph.events_of(client.email) == []  # the carrier without a link was deleted again
+    polls = [r for r in fakes.graph.requests if r[0] == "GET"]
+    assert len(polls) == microsoft_teams.POLL_ATTEMPTS
+    # Jitsi still works for the same person.
+    assert with_call(client, "jitsi").status_code == 201
+
+
+async def test_a_microsoft_grant_without_calendar_permission_is_told_to_grant_it(sign_in, db, fakes):
+    client = await sign_in()
+    token = fakes.graph.add_user(client.email, scopes=frozenset({"OnlineMeetings.ReadWrite"}))
+    old_grant = "openid email profile offline_access OnlineMeetings.ReadWrite"
+    await connect(db, client, "microsoft", token, old_grant)  # signed in before this change
+    assert await usable_meeting_providers(db, client.user_id) == ["jitsi"]
+    body = assert_problem(with_call(client, "microsoft_teams"), 422, "conference.provider")
+    assert "Sign in with Microsoft again and allow access to your calendar" in body["errors"][0]["message"]
+
+
+async def test_a_grant_graph_refuses_for_calendars_is_told_to_grant_it(sign_in, db, fakes):
+    client = await sign_in()
+    token = fakes.graph.add_user(client.email, scopes=frozenset({"User.Read"}))
+    await connect(db, client, "microsoft", token, "")  # the token answer named no scope
+    body = assert_problem(with_call(client, "microsoft_teams"), 422, "conference.provider")
+    assert "allow access to your calendar" in body["errors"][0]["message"]
+    assert event_count(client) == 0 and fakes.graph.events_of(client.email) == []
 
 
 async def test_graph_down_answers_503_and_saves_nothing(sign_in, db, fakes):
@@ -253,7 +338,7 @@ async def test_graph_down_answers_503_and_saves_nothing(sign_in, db, fakes):
     fakes.graph.fail(500)
     body = assert_problem(with_call(client, "microsoft_teams"), 503)
     assert body["detail"].startswith("Microsoft did not answer")
-    assert event_count(client) == 0 and fakes.graph.meetings_of(client.email) == []
+    assert event_count(client) == 0 and fakes.graph.events_of(client.email) == []
 
 
 # --- connections -------------------------------------------------------------------------------------

@@ -25,7 +25,8 @@ MICROSOFT_CONSUMERS_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad"
 PROVIDER_KEYS = ("google", "microsoft", "oidc")
 # Asked at sign-in so that meeting links (and later calendar sync) can act for the user.
 GOOGLE_CALENDAR_EVENTS_SCOPE = "https://www.googleapis.com/auth/calendar.events"
-MICROSOFT_ONLINE_MEETINGS_SCOPE = "OnlineMeetings.ReadWrite"
+# Teams links are made as calendar events: unlike OnlineMeetings.ReadWrite, personal accounts support it.
+MICROSOFT_CALENDARS_SCOPE = "Calendars.ReadWrite"
 
 METADATA_TTL = 3600.0
 # A token with an unknown key id may make us re-fetch the key set, but not more often than this.
@@ -105,7 +106,7 @@ def configured_providers(settings: Settings) -> list[IdentityProvider]:
                 client_id=settings.microsoft_client_id,
                 client_secret=settings.microsoft_client_secret,
                 issuer=f"{MICROSOFT_AUTHORITY}/{tenant}/v2.0",
-                scope=f"openid email profile offline_access {MICROSOFT_ONLINE_MEETINGS_SCOPE}",
+                scope=f"openid email profile offline_access {MICROSOFT_CALENDARS_SCOPE}",
                 multi_tenant=tenant in {"common", "organizations", "consumers"},
             )
         )

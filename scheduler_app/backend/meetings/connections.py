@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from scheduler_app.backend.auth.identity_providers import (
     GOOGLE_CALENDAR_EVENTS_SCOPE,
-    MICROSOFT_ONLINE_MEETINGS_SCOPE,
+    MICROSOFT_CALENDARS_SCOPE,
     IdentityProviderError,
     configured_providers,
 )
@@ -88,10 +88,12 @@ MICROSOFT_TEAMS = MeetingAccount(
     identity_provider="microsoft",
     label="Microsoft",
     product="Microsoft Teams",
+    # Teams links are calendar events with a Teams meeting (decision 0013): a grant of only the older
+    # OnlineMeetings.ReadWrite cannot make them, so those users are asked to sign in again.
     sufficient_scopes=frozenset(
         {
-            MICROSOFT_ONLINE_MEETINGS_SCOPE.lower(),
-            f"https://graph.microsoft.com/{MICROSOFT_ONLINE_MEETINGS_SCOPE}".lower(),
+            MICROSOFT_CALENDARS_SCOPE.lower(),
+            f"https://graph.microsoft.com/{MICROSOFT_CALENDARS_SCOPE}".lower(),
         }
     ),
 )
