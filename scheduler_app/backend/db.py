@@ -52,6 +52,8 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("manage_token_hash", ASCENDING)], unique=True, name="manage_token_unique"),
         IndexModel([("host_ids", ASCENDING), ("start_utc", ASCENDING)], name="by_host_start"),
         IndexModel([("event_type_id", ASCENDING), ("status", ASCENDING)], name="by_type_status"),
+        # The booking behind a calendar event (the host deleting or moving it).
+        IndexModel([("event_id", ASCENDING)], name="by_event"),
     ],
     "api_tokens": [
         IndexModel([("digest", ASCENDING)], unique=True, name="digest_unique"),

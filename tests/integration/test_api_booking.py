@@ -35,6 +35,15 @@ def make_type(client: httpx.Client, **fields: Any) -> dict[str, Any]:
     return response.json()
 
 
+def agree_to_host(host: httpx.Client, owner_email: str) -> None:
+    """A colleague's consent to be a host: their calendar shared with the page's owner (free/busy)."""
+    default = next(item for item in host.get("/api/v1/calendars").json() if item["is_default"])
+    shared = host.post(
+        f"/api/v1/calendars/{default['id']}/shares", json={"email": owner_email, "role": "freebusy"}
+    )
+    assert shared.status_code == 201, shared.text
+
+
 def base(event_type: dict[str, Any]) -> str:
     return f"/api/v1/booking/{event_type['owner_handle']}/{event_type['slug']}"
 
@@ -64,7 +73,9 @@ def owner_titles(owner: httpx.Client, day: dt.date) -> list[str]:
         "/api/v1/events", params={"start": berlin(day, 0), "end": berlin(day + dt.timedelta(days=1), 0)}
     )
     assert response.status_code == 200, response.text
-    return [item["title"] for item in response.json()["items"]]
+    shared = {item["id"] for item in owner.get("/api/v1/calendars").json() if item["shared_with_me"]}
+    # Their own events and invitations, not what colleagues' shared calendars show.
+    return [item["title"] for item in response.json()["items"] if item["calendar_id"] not in shared]
 
 
 def invitation(message: EmailMessage) -> str:
@@ -189,6 +200,7 @@ async def test_collective_needs_every_host_and_round_robin_any_one(sign_in, anon
     colleague = await sign_in()
     day = monday_ahead()
     create_event(colleague, "Busy", **timed(berlin(day, 9)[:19], berlin(day, 12)[:19]))
+    agree_to_host(colleague, owner.email)
     team = make_type(
         owner, slug="team", kind="collective", hosts=[{"email": owner.email}, {"email": colleague.email}]
     )
@@ -214,6 +226,7 @@ async def test_collective_needs_every_host_and_round_robin_any_one(sign_in, anon
 
 async def test_round_robin_spreads_equal_priority_evenly(sign_in, anonymous: httpx.Client) -> None:
     first, second = await sign_in(), await sign_in()
+    agree_to_host(second, first.email)
     event_type = make_type(first, kind="round_robin", hosts=[{"email": first.email}, {"email": second.email}])
     day = monday_ahead()
     for hour in (9, 10, 11, 12):
@@ -359,3 +372,134 @@ async def test_bookings_and_cancellations_show_in_find_a_time_at_once(
     cancelled = anonymous.delete(f"/api/v1/bookings/manage/{booked.json()['manage_token']}")
     assert cancelled.status_code == 200, cancelled.text
     assert busy() == []
+
+
+def booked_event(owner: httpx.Client, day: dt.date) -> dict[str, Any]:
+    """The one booking event in the owner's calendar on `day`."""
+    response = owner.get(
+        "/api/v1/events", params={"start": berlin(day, 0), "end": berlin(day + dt.timedelta(days=1), 0)}
+    )
+    assert response.status_code == 200, response.text
+    [event] = [item for item in response.json()["items"] if item["title"].startswith("Intro call")]
+    return event
+
+
+async def test_host_deleting_the_booked_event_cancels_the_booking_and_frees_the_time(
+    sign_in, anonymous: httpx.Client, mail_server
+) -> None:
+    owner, colleague = await sign_in(), await sign_in()
+    agree_to_host(colleague, owner.email)
+    # A daily limit of one and a buffer: both must be released, or the same time stays closed.
+    event_type = make_type(
+        owner,
+        slug="host-deletes",
+        kind="collective",
+        daily_limit=1,
+        buffer_after=15,
+        hosts=[{"email": owner.email}, {"email": colleague.email}],
+    )
+    day = monday_ahead()
+    booker = unique_booker("dropped")
+    created = book(anonymous, event_type, berlin(day, 10), email=booker)
+    assert created.status_code == 201, created.text
+    token = created.json()["manage_token"]
+    mail_server.wait_for(booker)
+    mail_server.wait_for(colleague.email)
+    owner_mail = len(mail_server.wait_for(owner.email))
+    assert not any(
+        "T10:00" in start for start in slots(anonymous, event_type, day, time_zone="Europe/Berlin")
+    )
+    event = booked_event(owner, day)
+
+    deleted = owner.delete(f"/api/v1/events/{event['id']}")
+    assert deleted.status_code == 204, deleted.text
+
+    seen = anonymous.get(f"/api/v1/bookings/manage/{token}")
+    assert seen.status_code == 200, seen.text
+    shown = seen.json()
+    assert shown["status"] == "cancelled" and shown["cancelled_by"] == "host"
+    assert shown["can_reschedule"] is False and shown["conference_url"] == ""
+    [cancellation] = [
+        message
+        for message in mail_server.wait_for(booker, count=2)
+        if message["Subject"].startswith("Cancelled by the host: Intro call: Bea Booker")
+    ]
+    assert "The host cancelled this booking" in cancellation.get_body(("plain",)).get_content()
+    calendar = invitation(cancellation)
+    assert "METHOD:CANCEL" in calendar and "STATUS:CANCELLED" in calendar and "SEQUENCE:1" in calendar
+    # The co-host is told too; the host who deleted the event is not mailed about their own action.
+    colleague_mail = mail_server.wait_for(colleague.email, count=2)
+    assert sorted("METHOD:CANCEL" in invitation(message) for message in colleague_mail) == [False, True]
+    assert len(mail_server.messages_to(owner.email)) == owner_mail
+    # The booker can neither cancel nor move it any more.
+    assert (
+        "already cancelled"
+        in assert_problem(anonymous.delete(f"/api/v1/bookings/manage/{token}"), 409)["detail"]
+    )
+    assert_problem(
+        anonymous.post(f"/api/v1/bookings/manage/{token}/reschedule", json={"start": berlin(day, 14)}), 409
+    )
+    # Locks, buffer and the day's counter are released: the very same time is bookable at once.
+    assert any(start.startswith(f"{day.isoformat()}T10:00") for start in slots(anonymous, event_type, day))
+    again = book(anonymous, event_type, berlin(day, 10), email=unique_booker("again"))
+    assert again.status_code == 201, again.text
+    assert booked_event(owner, day)["id"] != event["id"]
+
+
+async def test_host_moving_a_booked_event_is_refused_but_other_edits_pass(
+    sign_in, anonymous: httpx.Client
+) -> None:
+    owner = await sign_in()
+    event_type = make_type(owner, slug="host-moves")
+    day = monday_ahead()
+    created = book(anonymous, event_type, berlin(day, 11), email=unique_booker("stay"))
+    assert created.status_code == 201, created.text
+    token = created.json()["manage_token"]
+    event = booked_event(owner, day)
+    url = f"/api/v1/events/{event['id']}"
+
+    moved = owner.patch(url, json=timed(berlin(day, 15)[:19], berlin(day, 15, 30)[:19]))
+    assert "reschedule it from the booking or cancel it" in assert_problem(moved, 409)["detail"]
+    longer = owner.patch(url, json={"end": {"date_time": berlin(day, 12)[:19], "time_zone": "Europe/Berlin"}})
+    assert_problem(longer, 409)
+    repeated = owner.patch(url, json={"recurrence": ["RRULE:FREQ=WEEKLY;COUNT=3"]})
+    assert_problem(repeated, 409)
+    # The same times, as an edit form sends them, with a new title: not a move.
+    renamed = owner.patch(
+        url, json={"title": "Intro call: Bea (prep)", "start": event["start"], "end": event["end"]}
+    )
+    assert renamed.status_code == 200, renamed.text
+    assert renamed.json()["start"]["date_time"].startswith(f"{day.isoformat()}T11:00")
+    shown = anonymous.get(f"/api/v1/bookings/manage/{token}").json()
+    assert shown["status"] == "confirmed" and shown["start"].startswith(f"{day.isoformat()}T11:00")
+    # Once the booker moves it, the new event is guarded the same way and the old time reopens.
+    rescheduled = anonymous.post(
+        f"/api/v1/bookings/manage/{token}/reschedule", json={"start": berlin(day, 14)}
+    )
+    assert rescheduled.status_code == 200, rescheduled.text
+    new_event = booked_event(owner, day)
+    assert_problem(
+        owner.patch(
+            f"/api/v1/events/{new_event['id']}", json=timed(berlin(day, 9)[:19], berlin(day, 9, 30)[:19])
+        ),
+        409,
+    )
+    # An ordinary event of the same host still moves freely.
+    plain = create_event(owner, "Plain", **timed(berlin(day, 16)[:19], berlin(day, 16, 30)[:19]))
+    assert (
+        owner.patch(
+            f"/api/v1/events/{plain['id']}", json=timed(berlin(day, 8)[:19], berlin(day, 8, 30)[:19])
+        ).status_code
+        == 200
+    )
+
+
+async def test_a_colleague_becomes_a_host_only_after_sharing_their_calendar(sign_in) -> None:
+    owner, colleague = await sign_in(), await sign_in()
+    body = {"title": "Team intro", "slug": "team-intro", "durations": [30], "kind": "collective"}
+    body["hosts"] = [{"email": owner.email}, {"email": colleague.email}]
+    refused = owner.post("/api/v1/event-types", json=body)
+    problem = assert_problem(refused, 422, "hosts[1].email")
+    assert "shared their calendar" in problem["errors"][0]["message"]
+    agree_to_host(colleague, owner.email)
+    assert owner.post("/api/v1/event-types", json=body).status_code == 201

@@ -54,7 +54,10 @@ async def host_meetings(
         page, cursor = await events.list_events(
             db,
             user["_id"],
-            events.EventRange(start=start, end=end, cursor=cursor, limit=events.MAX_PAGE_SIZE),
+            # Calendars others shared with the host are not the host's busy time.
+            events.EventRange(
+                start=start, end=end, cursor=cursor, limit=events.MAX_PAGE_SIZE, include_shared=False
+            ),
         )
         for event in page:
             if event.id != ignore_event and (status := busy_status(event, user["email"])) is not None:

@@ -13,6 +13,7 @@ from scheduler_app.backend.models import Document, utc_now
 EventTypeKind = Literal["collective", "round_robin"]
 QuestionKind = Literal["short", "long"]
 BookingStatus = Literal["confirmed", "cancelled"]
+CancelledBy = Literal["booker", "host"]
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
@@ -106,6 +107,8 @@ class BookingDoc(Document):
     created_at: dt.datetime = Field(default_factory=utc_now)
     updated_at: dt.datetime = Field(default_factory=utc_now)
     cancelled_at: dt.datetime | None = None
+    # Who cancelled: the booker from the manage link, or a host by deleting the event from a calendar.
+    cancelled_by: CancelledBy | None = None
 
     @field_validator("start_utc", "end_utc", "created_at", "updated_at", "cancelled_at")
     @classmethod

@@ -24,6 +24,7 @@ from scheduler_app.backend.booking.schemas import (
 from scheduler_app.backend.db import Collections
 from scheduler_app.backend.email_address import normalize_email
 from scheduler_app.backend.errors import ConflictError, FieldProblem, InvalidInputError, NotFoundError
+from scheduler_app.backend.events.calendar_access import share_id
 from scheduler_app.backend.models import UserDoc, new_id, utc_now
 
 MAX_EVENT_TYPES_PER_USER = 100
@@ -51,6 +52,21 @@ async def _owner_handle(db: Collections, user: UserDoc) -> str:
     return existing["owner_handle"] if existing else handle_for(user)
 
 
+async def _shares_with(db: Collections, host_id: str, owner_id: str) -> bool:
+    """Whether the host agreed to show the owner their time: their default calendar is shared with them.
+
+    A booking page shows its hosts' free time to anyone with the link, so naming a colleague as a host
+    needs their consent; sharing their calendar with the page's owner (any role) is that consent.
+    """
+    calendar = await db.calendars.find_one({"owner_id": host_id, "is_default": True}, {"_id": 1})
+    if calendar is None:
+        return False
+    return (
+        await db.calendar_shares.find_one({"_id": share_id(calendar["_id"], owner_id)}, {"_id": 1})
+        is not None
+    )
+
+
 async def _hosts(db: Collections, owner: UserDoc, data: EventTypeIn) -> list[HostDoc]:
     """Hosts from e-mails (the owner alone when none); a 422 names each unknown or repeated one."""
     if not data.hosts:
@@ -75,6 +91,14 @@ async def _hosts(db: Collections, owner: UserDoc, data: EventTypeIn) -> list[Hos
     for email, (index, _) in wanted.items():
         if email not in users:
             problems.append(FieldProblem(f"hosts[{index}].email", f"{email} has no account here."))
+        elif users[email] != owner.id and not await _shares_with(db, users[email], owner.id):
+            problems.append(
+                FieldProblem(
+                    f"hosts[{index}].email",
+                    f"{email} has not shared their calendar with you; ask them to share it (free/busy is "
+                    "enough) before making them a host.",
+                )
+            )
     if problems:
         raise InvalidInputError("Some hosts cannot be used.", problems)
     return [HostDoc(user_id=users[email], priority=priority) for email, (_, priority) in wanted.items()]

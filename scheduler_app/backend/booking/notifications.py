@@ -18,8 +18,14 @@ from scheduler_app.backend.models import EventDoc
 from scheduler_app.settings import get_settings
 
 log = structlog.get_logger("scheduler_app.booking")
-Change = Literal["booked", "rescheduled", "cancelled"]
-_SUBJECTS = {"booked": "Confirmed", "rescheduled": "Rescheduled", "cancelled": "Cancelled"}
+Change = Literal["booked", "rescheduled", "cancelled", "host_cancelled"]
+_SUBJECTS = {
+    "booked": "Confirmed",
+    "rescheduled": "Rescheduled",
+    "cancelled": "Cancelled",
+    "host_cancelled": "Cancelled by the host",
+}
+_CANCELLED: frozenset[Change] = frozenset({"cancelled", "host_cancelled"})
 
 
 def manage_url(token: str) -> str:
@@ -51,7 +57,9 @@ def _body(booking: BookingDoc, change: Change, zone: str, host_names: Sequence[s
     ]
     if booking.location:
         lines.append(f"Where: {booking.location}")
-    if booking.conference_url and change != "cancelled":
+    if change == "host_cancelled":
+        lines[1:1] = ["", "The host cancelled this booking and removed it from their calendar."]
+    if booking.conference_url and change not in _CANCELLED:
         lines.append(f"Video call: {booking.conference_url}")
     for answer in booking.answers:
         lines.append(f"{answer.label}: {answer.value}")
@@ -76,7 +84,7 @@ async def send_booking_mail(
 
     The booking is already committed: a mail server outage must not undo it or report it as failed.
     """
-    method: Literal["REQUEST", "CANCEL"] = "CANCEL" if change == "cancelled" else "REQUEST"
+    method: Literal["REQUEST", "CANCEL"] = "CANCEL" if change in _CANCELLED else "REQUEST"
     calendar = await asyncio.to_thread(itip_calendar, event, booking, method)
     attachment = Attachment("invite.ics", f"text/calendar; method={method}", calendar)
     names = [host.get("name") or host["email"] for host in hosts]

@@ -261,6 +261,7 @@ class BookingPublic(SQLModel):
 
     id: str
     status: Literal["confirmed", "cancelled"]
+    cancelled_by: Literal["booker", "host"] | None = None
     title: str
     start: str
     end: str

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from scheduler_app.backend.audit import record_audit
 from scheduler_app.backend.booking import event_types
 from scheduler_app.backend.booking.availability import grid_zone, host_meetings, load_hosts, rules_of
 from scheduler_app.backend.booking.documents import AnswerDoc, BookingDoc, EventTypeDoc
@@ -39,7 +40,8 @@ from scheduler_app.backend.email_address import normalize_email
 from scheduler_app.backend.errors import ConflictError, FieldProblem, InvalidInputError, NotFoundError
 from scheduler_app.backend.events import timing
 from scheduler_app.backend.events.calendars import ensure_default_calendar, list_calendars
-from scheduler_app.backend.events.service import placement_fields
+from scheduler_app.backend.events.schemas import EventPublic, EventUpdate
+from scheduler_app.backend.events.service import placement_fields, resolve_timing
 from scheduler_app.backend.meetings.providers import MeetingDetails, meeting_provider
 from scheduler_app.backend.models import AttendeeDoc, ConferenceDoc, EventDoc, new_id, utc_now
 from scheduler_app.backend.scheduling.busy_cache import busy_changed, busy_changed_for
@@ -50,6 +52,12 @@ MAX_SLOT_RANGE = dt.timedelta(days=42)
 DAY_FULL = "That day just filled up; pick another day."
 _MINUTE = dt.timedelta(minutes=1)
 _NOT_FOUND = "No such booking; the link may be mistyped or out of date."
+_CANCEL_FIELDS = ("status", "cancelled_at", "cancelled_by", "updated_at", "sequence")
+_GONE = "This booking was just cancelled or changed; reload it."
+MOVE_REFUSED = (
+    "This event is a booking; reschedule it from the booking or cancel it "
+    "(deleting the event cancels the booking and tells the booker)."
+)
 
 
 class _Taken(Exception):
@@ -360,7 +368,17 @@ async def _transact(
         if not await _still_free(db, rules, place, users, previous.event_id if previous else None):
             raise _Taken(TAKEN)
         await db.events.insert_one(place.event.to_mongo(), session=session)
-        await db.bookings.replace_one({"_id": booking.id}, booking.to_mongo(), upsert=True, session=session)
+        if previous is None:
+            await db.bookings.insert_one(booking.to_mongo(), session=session)
+            return
+        # Only the booking as it was read: a host who deleted its event meanwhile has cancelled it.
+        replaced = await db.bookings.replace_one(
+            {"_id": booking.id, "status": "confirmed", "event_id": previous.event_id},
+            booking.to_mongo(),
+            session=session,
+        )
+        if replaced.matched_count == 0:
+            raise ConflictError(_GONE)
 
     async with db.database.client.start_session() as session:
         await session.with_transaction(write)
@@ -455,6 +473,7 @@ async def booking_public(db: Collections, booking: BookingDoc, time_zone: str | 
     return BookingPublic(
         id=booking.id,
         status=booking.status,
+        cancelled_by=booking.cancelled_by,
         title=booking.title,
         start=_local(booking.start_utc, zone),
         end=_local(booking.end_utc, zone),
@@ -485,6 +504,7 @@ async def cancel(db: Collections, token: str) -> BookingDoc:
         update={
             "status": "cancelled",
             "cancelled_at": utc_now(),
+            "cancelled_by": "booker",
             "updated_at": utc_now(),
             "sequence": booking.sequence + 1,
         }
@@ -493,11 +513,7 @@ async def cancel(db: Collections, token: str) -> BookingDoc:
     async def write(session: AsyncClientSession) -> None:
         result = await db.bookings.update_one(
             {"_id": booking.id, "status": "confirmed"},
-            {
-                "$set": {
-                    k: getattr(cancelled, k) for k in ("status", "cancelled_at", "updated_at", "sequence")
-                }
-            },
+            {"$set": {k: getattr(cancelled, k) for k in _CANCEL_FIELDS}},
             session=session,
         )
         if result.modified_count == 0:
@@ -561,3 +577,87 @@ async def reschedule(
     )
     await send_booking_mail(event, moved, "rescheduled", [users[h] for h in moved.host_ids], zones)
     return moved
+
+
+# --- the host's calendar ------------------------------------------------------------------------------
+
+
+async def cancel_for_deleted_event(db: Collections, event: EventDoc, actor_id: str) -> BookingDoc | None:
+    """The host deleted a booking's event from their calendar: cancel the booking it belonged to.
+
+    Called by `events.service.delete_event` after the event is gone. Without this the booking would
+    stay confirmed and its locks would keep the time closed forever. The booking is marked cancelled
+    by the host and its locks and daily counters are released in one transaction (so the time is
+    bookable again at once); then the booker and the other hosts get an iTIP CANCEL. Returns None when
+    the event was no booking's, or when the booking was cancelled or moved in the meantime.
+    """
+    document = await db.bookings.find_one({"event_id": event.id, "status": "confirmed"})
+    if document is None:
+        return None
+    booking = BookingDoc.from_mongo(document)
+    now = utc_now()
+    cancelled = booking.model_copy(
+        update={
+            "status": "cancelled",
+            "cancelled_at": now,
+            "cancelled_by": "host",
+            "updated_at": now,
+            "sequence": booking.sequence + 1,
+        }
+    )
+
+    async def write(session: AsyncClientSession) -> bool:
+        result = await db.bookings.update_one(
+            {"_id": booking.id, "status": "confirmed", "event_id": event.id},
+            {"$set": {k: getattr(cancelled, k) for k in _CANCEL_FIELDS}},
+            session=session,
+        )
+        if result.modified_count == 0:
+            return False  # the booker cancelled or rescheduled first; their change stands
+        await _release(db, session, booking)
+        return True
+
+    async with db.database.client.start_session() as session:
+        if not await session.with_transaction(write):
+            return None
+    await busy_changed_for(db, booking.host_ids, [booking.booker_email])
+    users = await event_types.users_by_id(db, booking.host_ids)
+    zones = {
+        user_id: found[0].time_zone for user_id, found in (await hours_by_user(db, users.values())).items()
+    }
+    await record_audit(
+        db,
+        "booking.cancelled_by_host",
+        actor_id=actor_id,
+        actor_email=users[actor_id]["email"] if actor_id in users else "",
+        target_type="booking",
+        target_id=booking.id,
+        details={"event_id": event.id, "event_type_id": booking.event_type_id},
+    )
+    # The host who deleted the event knows; the booker and any co-hosts are told.
+    others = [users[host] for host in booking.host_ids if host in users and host != actor_id]
+    await send_booking_mail(event, cancelled, "host_cancelled", others, zones)
+    return cancelled
+
+
+async def refuse_moving_booked_event(db: Collections, event: EventDoc, data: EventUpdate) -> None:
+    """A 409 when an update would move (or repeat) a booking's event; anything else passes.
+
+    Moving the event alone would leave the booking's locks on the old time and the booker with a
+    stale invitation; re-locking from the calendar would bypass the page's rules (notice, buffers,
+    limits). So the time of a booked event changes only through the booking: the booker's reschedule,
+    or the host deleting the event, which cancels the booking and tells the booker. Re-sending the
+    same start and end (as edit forms do) is not a move.
+    """
+    if event.recurring_event_id is not None or event.is_series:
+        return  # bookings are single events
+    repeats = bool(data.recurrence)
+    if data.start is None and data.end is None and not repeats:
+        return
+    public = EventPublic.of(event)
+    when = resolve_timing(data.start or public.start, data.end or public.end, event.time_zone)
+    same = (when.all_day, when.start_utc, when.end_utc) == (event.all_day, event.start_utc, event.end_utc)
+    if same and not repeats:
+        return
+    if await db.bookings.find_one({"event_id": event.id, "status": "confirmed"}, {"_id": 1}):
+        raise ConflictError(MOVE_REFUSED)

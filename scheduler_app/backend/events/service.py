@@ -207,6 +207,11 @@ async def update_event(
         current, role = await editable_event(db, who, event_id)
         if role == "attendee":
             _check_guest_change(current, data, who, scope)
+        # Imported here: booking.service imports this module (placement_fields), so a module-level
+        # import would be circular. A booking's event moves only through the booking (409 otherwise).
+        from scheduler_app.backend.booking.service import refuse_moving_booked_event
+
+        await refuse_moving_booked_event(db, current, data)
         if current.recurring_event_id and scope != "this":
             return await _update_series_from(db, user_id, current, data, default_zone, if_match, scope)
         if current.recurring_event_id and data.recurrence is not None:
@@ -494,6 +499,12 @@ async def delete_event(
         if event.is_series:
             await series.delete_overrides(db, event.id)
         await busy_changed(db, [event])
+        if not event.is_series:
+            # Imported here: booking.service imports this module, so a module-level import would be
+            # circular. Deleting a booking's event cancels the booking (releases its time, tells the booker).
+            from scheduler_app.backend.booking.service import cancel_for_deleted_event
+
+            await cancel_for_deleted_event(db, event, user_id)
     await record_audit(
         db,
         "event.deleted",
