@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from scheduler_app.components.booking_slots import slot_picker
+from scheduler_app.components.booking_slots import detail_line, slot_picker
 from scheduler_app.state.booking_manage import BookingManageState
 
 state = BookingManageState
@@ -39,12 +39,16 @@ def _details() -> rx.Component:
         rx.heading(state.title, size="6", as_="h1"),
         rx.cond(
             state.status == "cancelled",
-            rx.badge("Cancelled", color_scheme="red", size="2"),
+            rx.badge(
+                rx.cond(state.cancelled_by_host, "Cancelled by the host", "Cancelled"),
+                color_scheme="red",
+                size="2",
+            ),
             rx.badge("Confirmed", color_scheme="green", size="2"),
         ),
-        rx.text(rx.icon("clock", size=14), " ", state.when),
+        detail_line("clock", state.when),
         rx.cond(state.host_names != "", rx.text("With ", rx.text.strong(state.host_names))),
-        rx.cond(state.location != "", rx.text(rx.icon("map-pin", size=14), " ", state.location)),
+        rx.cond(state.location != "", detail_line("map-pin", state.location)),
         rx.cond(
             state.conference_url != "",
             rx.link(

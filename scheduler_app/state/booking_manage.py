@@ -25,6 +25,7 @@ class BookingManageState(rx.State):
     title: str = ""
     when: str = ""
     status: str = ""
+    cancelled_by_host: bool = False
     host_names: str = ""
     conference_url: str = ""
     location: str = ""
@@ -47,6 +48,7 @@ class BookingManageState(rx.State):
         start, end = dt.datetime.fromisoformat(booking.start), dt.datetime.fromisoformat(booking.end)
         self.found = True
         self.title, self.status = booking.title, booking.status
+        self.cancelled_by_host = booking.cancelled_by == "host"
         self.when = f"{start:%A %d %B %Y, %H:%M}–{end:%H:%M} ({booking.time_zone})"
         self.host_names = ", ".join(booking.host_names)
         self.conference_url, self.location = booking.conference_url, booking.location
