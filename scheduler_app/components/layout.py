@@ -33,6 +33,45 @@ def shortcuts_help() -> rx.Component:
     )
 
 
+NAVIGATION = (("Calendar", "/"), ("Find a time", "/find-a-time"), ("Booking pages", "/booking-pages"))
+
+
+def _wide_navigation() -> rx.Component:
+    """The page links in a row, from tablet width up."""
+    return rx.el.nav(
+        rx.hstack(
+            *[
+                rx.link(label, href=href, size="2", weight="medium", white_space="nowrap")
+                for label, href in NAVIGATION
+            ],
+            rx.cond(
+                SessionState.user_is_admin,
+                rx.link("Admin", href="/admin", size="2", weight="medium", white_space="nowrap"),
+            ),
+            spacing="4",
+            align="center",
+        ),
+        aria_label="Main",
+        display=["none", "none", "block"],
+    )
+
+
+def _narrow_navigation() -> rx.Component:
+    """On phones the same links behind one menu button, so the bar never overflows the screen."""
+    return rx.box(
+        rx.menu.root(
+            rx.menu.trigger(
+                rx.icon_button(rx.icon("menu", size=18), variant="ghost", aria_label="Navigation menu")
+            ),
+            rx.menu.content(
+                *[rx.menu.item(label, on_click=rx.redirect(href)) for label, href in NAVIGATION],
+                rx.cond(SessionState.user_is_admin, rx.menu.item("Admin", on_click=rx.redirect("/admin"))),
+            ),
+        ),
+        display=["block", "block", "none"],
+    )
+
+
 def top_bar(*actions: rx.Component) -> rx.Component:
     return rx.el.header(
         rx.hstack(
@@ -46,13 +85,8 @@ def top_bar(*actions: rx.Component) -> rx.Component:
                 underline="none",
                 color=rx.color("gray", 12),
             ),
-            rx.link("Calendar", href="/", size="2", weight="medium", white_space="nowrap"),
-            rx.link("Find a time", href="/find-a-time", size="2", weight="medium", white_space="nowrap"),
-            rx.link("Booking pages", href="/booking-pages", size="2", weight="medium", white_space="nowrap"),
-            rx.cond(
-                SessionState.user_is_admin,
-                rx.link("Admin", href="/admin", size="2", weight="medium", white_space="nowrap"),
-            ),
+            _wide_navigation(),
+            _narrow_navigation(),
             *actions,
             rx.spacer(),
             rx.badge(
