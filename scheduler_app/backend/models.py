@@ -183,6 +183,8 @@ class EventDoc(Document):
     recurrence_id: str | None = None
     # The iCalendar UID an imported event came with (exports keep it).
     ical_uid: str | None = None
+    # iTIP SEQUENCE: raised by every change guests are told about (time, title, place, repetition).
+    sequence: int = 0
     etag: str = Field(default_factory=new_id)
     created_at: dt.datetime = Field(default_factory=utc_now)
     updated_at: dt.datetime = Field(default_factory=utc_now)

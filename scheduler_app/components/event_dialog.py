@@ -125,6 +125,14 @@ def _guests_editor() -> rx.Component:
             aria_label="Guests",
         ),
         rx.cond(
+            CalendarState.form_guests.length() > 0,
+            rx.text(
+                "Guests get an e-mail invitation with a link to answer, and an update when the time changes.",
+                size="1",
+                color_scheme="gray",
+            ),
+        ),
+        rx.cond(
             (CalendarState.form_guests.length() > 0) & ~CalendarState.form_guest_editor, _guest_permissions()
         ),
         width="100%",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import zoneinfo
 from collections.abc import Sequence
 from typing import Literal
@@ -11,8 +10,8 @@ from typing import Literal
 import structlog
 
 from scheduler_app.backend.booking.documents import BookingDoc
-from scheduler_app.backend.events import ics
-from scheduler_app.backend.events.calendar_files import to_ics_event
+from scheduler_app.backend.events import itip
+from scheduler_app.backend.events.itip import Method
 from scheduler_app.backend.mail.outbox import Attachment, MailDeliveryError, compose, send_mail
 from scheduler_app.backend.models import EventDoc
 from scheduler_app.settings import get_settings
@@ -32,14 +31,9 @@ def manage_url(token: str) -> str:
     return f"{get_settings().app_url.rstrip('/')}/booking/manage/{token}"
 
 
-def itip_calendar(event: EventDoc, booking: BookingDoc, method: Literal["REQUEST", "CANCEL"]) -> bytes:
-    """The event as an iTIP message: same UID for every change, SEQUENCE counting the changes."""
-    item = dataclasses.replace(
-        to_ics_event(event),
-        sequence=booking.sequence,
-        status="CANCELLED" if method == "CANCEL" else "CONFIRMED",
-    )
-    return ics.export_calendar(event.title, [item], refresh_interval=None, method=method)
+def itip_calendar(event: EventDoc, booking: BookingDoc, method: Method) -> bytes:
+    """The booking's event as an iTIP message (its SEQUENCE counts the booking's changes)."""
+    return itip.itip_calendar(event, method, booking.sequence)
 
 
 def _when(booking: BookingDoc, zone_name: str) -> str:
@@ -84,7 +78,7 @@ async def send_booking_mail(
 
     The booking is already committed: a mail server outage must not undo it or report it as failed.
     """
-    method: Literal["REQUEST", "CANCEL"] = "CANCEL" if change in _CANCELLED else "REQUEST"
+    method: Method = "CANCEL" if change in _CANCELLED else "REQUEST"
     calendar = await asyncio.to_thread(itip_calendar, event, booking, method)
     attachment = Attachment("invite.ics", f"text/calendar; method={method}", calendar)
     names = [host.get("name") or host["email"] for host in hosts]

@@ -6,73 +6,23 @@ import asyncio
 import datetime as dt
 import hashlib
 import secrets
-import zoneinfo
 from dataclasses import dataclass, field
 
 from pymongo import ReturnDocument
 
 from scheduler_app.backend.db import Collections
 from scheduler_app.backend.errors import DomainError, NotFoundError
-from scheduler_app.backend.events import ics, recurrence, series
+from scheduler_app.backend.events import ics, recurrence
 from scheduler_app.backend.events.access import as_seen_by, readable_event, viewer
 from scheduler_app.backend.events.calendar_access import calendar_for
+from scheduler_app.backend.events.ics_events import PARTSTAT, event_uid, to_ics_event
 from scheduler_app.backend.events.service import placement_fields
 from scheduler_app.backend.events.timing import all_day as all_day_timing
 from scheduler_app.backend.events.timing import timed
 from scheduler_app.backend.models import AttendeeDoc, CalendarDoc, EventDoc, new_id, utc_now
 from scheduler_app.backend.scheduling.busy_cache import busy_changed, busy_changed_for
 
-UID_DOMAIN = "scheduler"
-_PARTSTAT = {
-    "needsAction": "NEEDS-ACTION",
-    "accepted": "ACCEPTED",
-    "tentative": "TENTATIVE",
-    "declined": "DECLINED",
-}
-_RESPONSE = {value: key for key, value in _PARTSTAT.items()}
-
-
-def _uid(event: EventDoc) -> str:
-    return event.ical_uid or f"{event.recurring_event_id or event.id}@{UID_DOMAIN}"
-
-
-def _start_end(event: EventDoc) -> tuple[dt.datetime | dt.date, dt.datetime | dt.date]:
-    if event.all_day:
-        assert event.start_date and event.end_date
-        return event.start_date, event.end_date
-    zone = zoneinfo.ZoneInfo(event.time_zone)
-    end = event.first_end_utc if event.is_series and event.first_end_utc else event.end_utc
-    return event.start_utc.astimezone(zone), end.astimezone(zone)
-
-
-def to_ics_event(event: EventDoc, master_uid: str | None = None) -> ics.IcsEvent:
-    start, end = _start_end(event)
-    return ics.IcsEvent(
-        uid=master_uid or _uid(event),
-        title=event.title,
-        start=start,
-        end=end,
-        time_zone=event.time_zone,
-        description=event.description,
-        location=event.location,
-        recurrence=list(event.recurrence),
-        recurrence_id=series.original_start(event) if event.recurrence_id else None,
-        conference_url=event.conference.url if event.conference else "",
-        organizer=ics.IcsAttendee(email=event.organizer_email, name=event.organizer_name)
-        if event.organizer_email
-        else None,
-        attendees=[
-            ics.IcsAttendee(
-                email=guest.email,
-                name=guest.display_name,
-                partstat=_PARTSTAT[guest.response_status],
-                role="OPT-PARTICIPANT" if guest.optional else "REQ-PARTICIPANT",
-            )
-            for guest in event.attendees
-        ],
-        created=event.created_at,
-        last_modified=event.updated_at,
-    )
+_RESPONSE = {value: key for key, value in PARTSTAT.items()}
 
 
 async def calendar_as_ics(db: Collections, calendar: CalendarDoc, source_url: str | None = None) -> bytes:
@@ -83,7 +33,8 @@ async def calendar_as_ics(db: Collections, calendar: CalendarDoc, source_url: st
     masters = {event.id: event for event in events if event.is_series}
     items = [
         to_ics_event(
-            event, _uid(masters[event.recurring_event_id]) if event.recurring_event_id in masters else None
+            event,
+            event_uid(masters[event.recurring_event_id]) if event.recurring_event_id in masters else None,
         )
         for event in events
         if not event.recurring_event_id or event.recurring_event_id in masters
@@ -103,7 +54,7 @@ async def export_event(db: Collections, user_id: str, event_id: str) -> tuple[Ev
     if event.is_series:
         async for document in db.events.find({"recurring_event_id": event.id}):
             changed = as_seen_by(EventDoc.from_mongo(document), who, role)
-            items.append(to_ics_event(changed, _uid(event)))
+            items.append(to_ics_event(changed, event_uid(event)))
     return event, await asyncio.to_thread(ics.export_calendar, event.title, items, time_zone=None)
 
 

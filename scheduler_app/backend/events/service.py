@@ -34,6 +34,7 @@ from scheduler_app.backend.events.access import (
 from scheduler_app.backend.events.attendees import invitation_list
 from scheduler_app.backend.events.calendar_access import CalendarRole, accessible_calendars, calendar_for
 from scheduler_app.backend.events.calendars import list_calendars
+from scheduler_app.backend.events.guest_mail import tell_guests
 from scheduler_app.backend.events.schemas import AttendeeIn, EventCreate, EventPublic, EventTime, EventUpdate
 from scheduler_app.backend.meetings.providers import MeetingDetails, meeting_provider, release_meeting
 from scheduler_app.backend.models import AttendeeDoc, ConferenceDoc, EventDoc, new_id, utc_now
@@ -151,6 +152,7 @@ async def create_event(db: Collections, user_id: str, data: EventCreate, default
         await release_meeting(db, conference)  # not stored: the provider-side meeting must not stay
         raise
     await busy_changed(db, [event])
+    tell_guests(None, event)
     return event
 
 
@@ -230,6 +232,7 @@ async def update_event(
                 await _release_new_call(db, current, override)
                 continue  # changed at the same moment elsewhere: apply on top of that override
             await busy_changed(db, [current, override])
+            tell_guests(current, override)
             await _release_new_call(db, override, current)
             return override
         document = await db.events.find_one_and_update(
@@ -240,6 +243,7 @@ async def update_event(
         if document is not None:
             updated = EventDoc.from_mongo(document)
             await busy_changed(db, [current, updated])
+            tell_guests(current, updated)
             await _release_new_call(db, updated, current)
             return updated
         if changes.get("conference"):  # lost the race: the link made for this attempt is not stored
@@ -284,6 +288,13 @@ def _check_guest_change(current: EventDoc, data: EventUpdate, who: Viewer, scope
         if not current.guests_can_invite_others and len(kept) > len(current.attendees):
             raise ForbiddenError("The organiser does not let guests invite others.")
     del who  # the caller is a guest of `current`; their identity needs no further check
+
+
+async def _tell_guests_about_series(db: Collections, before: EventDoc) -> None:
+    """After a series was cut short in place: its guests get the series as it is now."""
+    document = await db.events.find_one({"_id": before.id})
+    if document is not None:
+        tell_guests(before, EventDoc.from_mongo(document))
 
 
 def _is_unsaved_occurrence(event: EventDoc) -> bool:
@@ -331,12 +342,14 @@ async def _update_series_from(
         {
             "$set": {
                 **placement_fields(master.calendar_id, _timing_of(master), master.attendees, before),
+                "sequence": master.sequence + 1,
                 "etag": new_id(),
                 "updated_at": utc_now(),
             }
         },
     )
     await busy_changed(db, [master])
+    await _tell_guests_about_series(db, master)
     await series.delete_overrides(db, master.id, occurrence.recurrence_id)
     start, end = data.start or public.start, data.end or public.end
     lines = after
@@ -475,6 +488,8 @@ async def _changes(db: Collections, user_id: str, current: EventDoc, data: Event
             )
             await series.delete_overrides(db, current.id)
         changes.update(placement_fields(calendar_id, when, attendees, lines))
+    if moved or data.recurrence is not None or {"title", "location"} & set(changes):
+        changes["sequence"] = current.sequence + 1  # guests get an updated invitation
     changes["etag"] = new_id()
     changes["updated_at"] = utc_now()
     return changes
@@ -499,12 +514,15 @@ async def delete_event(
         if event.is_series:
             await series.delete_overrides(db, event.id)
         await busy_changed(db, [event])
+        booking = None
         if not event.is_series:
             # Imported here: booking.service imports this module, so a module-level import would be
             # circular. Deleting a booking's event cancels the booking (releases its time, tells the booker).
             from scheduler_app.backend.booking.service import cancel_for_deleted_event
 
-            await cancel_for_deleted_event(db, event, user_id)
+            booking = await cancel_for_deleted_event(db, event, user_id)
+        if booking is None:  # a booking's own cancellation mail already told everyone
+            tell_guests(event, None)
     await record_audit(
         db,
         "event.deleted",
@@ -536,6 +554,7 @@ async def _delete_occurrences(
         lines = list(remaining.lines) if recurrence.has_occurrences(remaining) else None
         await db.events.delete_one({"_id": occurrence.id, "recurring_event_id": master.id})
         await busy_changed(db, [occurrence])
+        tell_guests(occurrence, None)
     elif scope == "following":
         lines, _ = recurrence.split_at(rule, original)
         await series.delete_overrides(db, master.id, occurrence.recurrence_id)
@@ -543,18 +562,23 @@ async def _delete_occurrences(
         await db.events.delete_one({"_id": master.id})
         await series.delete_overrides(db, master.id)
         await busy_changed(db, [master])
+        if scope != "this":  # "this" removed the last occurrence: its guests were told just above
+            tell_guests(master, None)
         return
     await db.events.update_one(
         {"_id": master.id},
         {
             "$set": {
                 **placement_fields(master.calendar_id, _timing_of(master), master.attendees, lines),
+                "sequence": master.sequence + (0 if scope == "this" else 1),
                 "etag": new_id(),
                 "updated_at": utc_now(),
             }
         },
     )
     await busy_changed(db, [master])
+    if scope != "this":  # "this": its guests were told about that occurrence alone
+        await _tell_guests_about_series(db, master)
 
 
 @dataclass(frozen=True)
