@@ -8,6 +8,7 @@ TOOLS := .tools
 BUN_DIR := $(TOOLS)/bun
 SECANTUS := $(TOOLS)/secantus
 OIDC_PROVIDER := tests/fakes/oidc_provider
+AXE := tests/a11y
 export PATH := $(CURDIR)/$(BUN_DIR)/node_modules/.bin:$(PATH)
 export REFLEX_CHECK_LATEST_VERSION := 0
 export REFLEX_TELEMETRY_ENABLED := false
@@ -39,6 +40,11 @@ $(OIDC_PROVIDER)/node_modules/.installed: $(OIDC_PROVIDER)/package-lock.json
 	npm ci --silent --no-audit --no-fund --prefix $(OIDC_PROVIDER)
 	touch $@
 
+# axe-core, which the browser tests inject into pages to check accessibility.
+$(AXE)/node_modules/.installed: $(AXE)/package-lock.json
+	npm ci --silent --no-audit --no-fund --prefix $(AXE)
+	touch $@
+
 chromium:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
@@ -46,7 +52,7 @@ chromium:
 run: setup
 	$(VENV)/bin/reflex run --env prod --single-port --frontend-port 3000 --backend-port 3000 --backend-host 127.0.0.1
 
-test: setup chromium $(OIDC_PROVIDER)/node_modules/.installed
+test: setup chromium $(OIDC_PROVIDER)/node_modules/.installed $(AXE)/node_modules/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest

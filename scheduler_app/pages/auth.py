@@ -27,6 +27,7 @@ def _card(title: str, form: rx.Component, footer: rx.Component) -> rx.Component:
             width="min(420px, 94vw)",
         ),
         min_height="100vh",
+        role="main",  # the page's one main landmark (no top bar here)
         class_name="auth-backdrop",
     )
 

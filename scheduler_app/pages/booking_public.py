@@ -157,6 +157,7 @@ def booking_public_page() -> rx.Component:
             width="min(640px, 94vw)",
         ),
         min_height="100vh",
+        role="main",  # the page's one main landmark (no top bar here)
         padding_y="2em",
         class_name="auth-backdrop",
     )

@@ -51,5 +51,6 @@ def invitation_page() -> rx.Component:
             width="min(520px, 94vw)",
         ),
         min_height="100vh",
+        role="main",  # the page's one main landmark (no top bar here)
         class_name="auth-backdrop",
     )
