@@ -49,7 +49,12 @@ async def test_a_guest_is_invited_updated_and_told_of_the_cancellation(
         f"/api/v1/invitations/{link.group(2)}/response", json={"response_status": "accepted"}
     )
     assert answered.status_code == 200, answered.text
-    assert not mail_server.messages_to(organiser.email)  # the organiser is never mailed about their own event
+    # The organiser is not mailed their own invitation, but hears the answer (an iTIP REPLY).
+    [reply] = mail_server.wait_for(organiser.email)
+    assert reply["Subject"].startswith("Accepted: Quarterly planning") and reply["Reply-To"] == outsider
+    [part] = [part for part in reply.iter_attachments() if part.get_filename() == "reply.ics"]
+    answer = part.get_payload(decode=True).decode().replace("\r\n ", "")
+    assert "METHOD:REPLY" in answer and "PARTSTAT=ACCEPTED" in answer and outsider in answer.lower()
 
     moved = organiser.patch(
         f"/api/v1/events/{event['id']}", json=timed("2026-03-02T11:00:00", "2026-03-02T12:00:00")

@@ -10,6 +10,7 @@ from scheduler_app.backend.db import Collections
 from scheduler_app.backend.email_address import normalize_email
 from scheduler_app.backend.errors import InvalidInputError, NotFoundError
 from scheduler_app.backend.events.access import Viewer, readable_event
+from scheduler_app.backend.events.guest_mail import tell_organizer
 from scheduler_app.backend.events.schemas import AttendeeIn
 from scheduler_app.backend.models import AttendeeDoc, EventDoc, ResponseStatus, new_id, utc_now
 from scheduler_app.backend.scheduling.busy_cache import busy_changed
@@ -93,5 +94,8 @@ async def _set_response(
         if updated is not None:
             answered = EventDoc.from_mongo(updated)
             await busy_changed(db, [answered])
+            for before, after in zip(event.attendees, answered.attendees, strict=True):
+                if is_guest(after) and before.response_status != after.response_status:
+                    tell_organizer(answered, after)
             return answered
     raise NotFoundError("This invitation is no longer valid.")

@@ -1,6 +1,7 @@
-"""Invitation mail for guests: an invitation when added, an update when the event changes, a
+"""Invitation mail: for guests an invitation when added, an update when the event changes, a
 cancellation when removed or when the event is deleted, each with an iTIP .ics and the guest's
-answer link (so people without an account can answer too).
+answer link (so people without an account can answer too); for the organiser, each guest's answer
+(an iTIP REPLY).
 
 Mail goes out after the event is saved, in the background: a slow or unreachable mail server never
 delays or undoes a save; a failed delivery is logged (`guest_mail.failed`).
@@ -133,5 +134,48 @@ def tell_guests(before: EventDoc | None, after: EventDoc | None) -> None:
     if not mails:
         return
     task = asyncio.get_running_loop().create_task(_deliver(mails))
+    _pending.add(task)
+    task.add_done_callback(_pending.discard)
+
+
+_ANSWERS = {"accepted": "Accepted", "tentative": "Maybe", "declined": "Declined"}
+
+
+def reply_calendar(event: EventDoc, guest: AttendeeDoc) -> bytes:
+    """The guest's answer as an iTIP REPLY: the event with that one attendee and their PARTSTAT."""
+    return itip_calendar(event.model_copy(update={"attendees": [guest]}), "REPLY", event.sequence)
+
+
+async def _deliver_reply(event: EventDoc, guest: AttendeeDoc) -> None:
+    who = guest.display_name or guest.email
+    verb = {"accepted": "accepted", "tentative": "might come to", "declined": "declined"}[
+        guest.response_status
+    ]
+    try:
+        calendar = await asyncio.to_thread(reply_calendar, event, guest)
+        await send_mail(
+            compose(
+                event.organizer_email,
+                f"{_ANSWERS[guest.response_status]}: {event.title} — {_when(event)}",
+                f"{who} {verb} {event.title} ({_when(event)}).",
+                attachments=[Attachment("reply.ics", "text/calendar; method=REPLY", calendar)],
+                reply_to=guest.email,
+            )
+        )
+    except MailDeliveryError as error:
+        log.error("guest_mail.reply_failed", event_id=event.id, error=str(error))
+    except Exception:  # the answer is saved; its mail is a courtesy
+        log.exception("guest_mail.reply_failed", event_id=event.id)
+
+
+def tell_organizer(event: EventDoc, guest: AttendeeDoc) -> None:
+    """Mail the organiser a guest's answer (in the background; "no answer yet" is not news)."""
+    if (
+        guest.response_status not in _ANSWERS
+        or not event.organizer_email
+        or guest.email == event.organizer_email
+    ):
+        return
+    task = asyncio.get_running_loop().create_task(_deliver_reply(event, guest))
     _pending.add(task)
     task.add_done_callback(_pending.discard)

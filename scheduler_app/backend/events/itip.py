@@ -9,7 +9,7 @@ from scheduler_app.backend.events import ics
 from scheduler_app.backend.events.ics_events import to_ics_event
 from scheduler_app.backend.models import EventDoc
 
-Method = Literal["REQUEST", "CANCEL"]
+Method = Literal["REQUEST", "CANCEL", "REPLY"]
 
 
 def itip_calendar(event: EventDoc, method: Method, sequence: int, master_uid: str | None = None) -> bytes:
