@@ -234,10 +234,10 @@ class CalendarState(SessionState):
         return [calendar for calendar in self.calendars if calendar.get("access_role") in WRITING_ROLES]
 
     def _may_write(self, calendar_id: str) -> bool:
-        return any(
-            calendar["id"] == calendar_id and calendar.get("access_role") in WRITING_ROLES
-            for calendar in self.calendars
-        )
+        return calendar_id in self._writable_ids()
+
+    def _writable_ids(self) -> set[str]:
+        return {calendar["id"] for calendar in self.calendars if calendar.get("access_role") in WRITING_ROLES}
 
     async def _reload_events(self) -> None:
         if not self.range_start or not self._user_id:
@@ -245,6 +245,7 @@ class CalendarState(SessionState):
         zone = parse_zone(self.display_time_zone)
         visible = [calendar["id"] for calendar in self.calendars if calendar["visible"]]
         colors = {calendar["id"]: calendar["color"] for calendar in self.calendars}
+        writable = self._writable_ids()
         loaded: list[dict[str, Any]] = []
         cursor: str | None = None
         while True:
@@ -263,7 +264,7 @@ class CalendarState(SessionState):
             )
             loaded += [
                 _calendar_event(
-                    EventPublic.of(event), self._color_for(event, colors), self._may_write(event.calendar_id)
+                    EventPublic.of(event), self._color_for(event, colors), event.calendar_id in writable
                 )
                 for event in page
             ]

@@ -19,7 +19,7 @@ from scheduler_app.backend.events.timing import parse_zone
 from scheduler_app.backend.models import UserDoc
 from scheduler_app.backend.scheduling.intervals import IntervalSet
 from scheduler_app.backend.scheduling.request import MAX_SUGGESTIONS
-from scheduler_app.backend.scheduling.service import SuggestionQuery, availability, resolve_people, suggest
+from scheduler_app.backend.scheduling.service import SuggestionQuery, free_busy_of, resolve_people, suggest
 from scheduler_app.backend.scheduling.working_hours import WorkingHours, available_intervals
 from scheduler_app.state.session import SessionState
 
@@ -213,7 +213,9 @@ class FindTimeState(SessionState):
         emails = [self.user_email, *query.participants, *query.optional]
         db = collections()
         people = await resolve_people(db, [(f"users[{index}]", email) for index, email in enumerate(emails)])
-        free_busy = await availability(db, emails, start, end)
+        # The people were just looked up: their free/busy is read without a second lookup.
+        ordered = list(dict.fromkeys(email.strip().lower() for email in emails))
+        free_busy = await free_busy_of(db, [people[email] for email in ordered], start, end)
         working = {email: _working_time(person.hours, start, end) for email, person in people.items()}
         self.grid_hours = [f"{hour:02d}:00" for hour in GRID_HOURS]
         self.grid_rows = [

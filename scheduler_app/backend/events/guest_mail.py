@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import zoneinfo
 from dataclasses import dataclass
+from email.message import EmailMessage
 
 import structlog
 
@@ -81,7 +82,7 @@ def _when(event: EventDoc) -> str:
     return f"{start:%A %d %B %Y, %H:%M}–{end:%H:%M} ({event.time_zone})"
 
 
-def _compose(mail: GuestMail, calendar: bytes) -> object:
+def _compose(mail: GuestMail, calendar: bytes) -> EmailMessage:
     event = mail.event
     subject = {"invitation": "Invitation", "update": "Updated invitation", "cancellation": "Cancelled"}[
         mail.kind
@@ -119,7 +120,7 @@ async def _deliver(mails: list[GuestMail]) -> None:
         try:
             # An occurrence's UID is its series' (see ics_events.event_uid), with its RECURRENCE-ID.
             calendar = await asyncio.to_thread(itip_calendar, mail.event, mail.method, mail.event.sequence)
-            await send_mail(_compose(mail, calendar))  # type: ignore[arg-type]
+            await send_mail(_compose(mail, calendar))
         except MailDeliveryError as error:
             log.error("guest_mail.failed", event_id=mail.event.id, to=mail.guest.email, error=str(error))
         except Exception:  # a bad event must not stop the other guests' mail

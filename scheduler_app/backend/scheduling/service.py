@@ -450,9 +450,15 @@ async def availability(
         raise InvalidInputError("Invalid free/busy request.", problems)
     people = await resolve_people(db, [(f"users[{index}]", email) for index, email in enumerate(emails)])
     ordered = list(dict.fromkeys(email.strip().lower() for email in emails))
-    chosen = [people[email] for email in ordered]
-    busy = await busy_of_people(db, chosen, start, end)
+    return await free_busy_of(db, [people[email] for email in ordered], start, end)
+
+
+async def free_busy_of(
+    db: Collections, people: Sequence[Person], start: dt.datetime, end: dt.datetime
+) -> list[FreeBusy]:
+    """Merged free/busy of people already looked up, in their order."""
+    busy = await busy_of_people(db, people, start, end)
     return [
         FreeBusy(person.email, merged_busy(meetings, start, end))
-        for person, meetings in zip(chosen, busy, strict=True)
+        for person, meetings in zip(people, busy, strict=True)
     ]
