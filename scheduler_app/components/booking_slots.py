@@ -71,8 +71,3 @@ def slot_picker(
         spacing="3",
         width="100%",
     )
-
-
-def detail_line(icon: str, text: rx.Var[str] | str) -> rx.Component:
-    """One line of a booking's details: an icon beside its text (icons are blocks in the theme)."""
-    return rx.hstack(rx.icon(icon, size=14, aria_hidden="true"), rx.text(text), align="center", spacing="2")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from scheduler_app.components.booking_slots import detail_line, slot_picker
+from scheduler_app.components.booking_slots import slot_picker
 from scheduler_app.state.booking_manage import BookingManageState
 
 state = BookingManageState
@@ -46,9 +46,9 @@ def _details() -> rx.Component:
             ),
             rx.badge("Confirmed", color_scheme="green", size="2"),
         ),
-        detail_line("clock", state.when),
+        rx.text(rx.icon("clock", size=14), " ", state.when),
         rx.cond(state.host_names != "", rx.text("With ", rx.text.strong(state.host_names))),
-        rx.cond(state.location != "", detail_line("map-pin", state.location)),
+        rx.cond(state.location != "", rx.text(rx.icon("map-pin", size=14), " ", state.location)),
         rx.cond(
             state.conference_url != "",
             rx.link(

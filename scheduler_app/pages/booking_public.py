@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from scheduler_app.components.booking_slots import detail_line, slot_picker
+from scheduler_app.components.booking_slots import slot_picker
 from scheduler_app.components.form_field import labelled
 from scheduler_app.state.booking_public import BookingPublicState
 
@@ -89,8 +89,8 @@ def _booking_view() -> rx.Component:
         rx.heading(state.title, size="6", as_="h1"),
         rx.cond(state.host_names != "", rx.text("With ", rx.text.strong(state.host_names))),
         rx.cond(state.description != "", rx.text(state.description, white_space="pre-wrap")),
-        rx.cond(state.location != "", detail_line("map-pin", state.location)),
-        rx.cond(state.video_call, detail_line("video", "Video call link in the confirmation")),
+        rx.cond(state.location != "", rx.text(rx.icon("map-pin", size=14), " ", state.location)),
+        rx.cond(state.video_call, rx.text(rx.icon("video", size=14), " Video call link in the confirmation")),
         rx.flex(
             rx.el.label("Length", html_for="book-duration", class_name="field-label"),
             rx.el.select(
